@@ -1,0 +1,229 @@
+package dev.attn4j;
+
+import java.util.Objects;
+
+/**
+ * The one seam between the attention API and the kernels that do the arithmetic.
+ *
+ * <p>Methods work on {@code float[]} with offsets and leading dimensions (row-major, BLAS-style), so
+ * heads, rows and tiles are views, never copies. The public methods are final: they check every
+ * argument <em>before</em> any write (so a failed call leaves the caller's output untouched) and
+ * then delegate to the implementation's protected {@code do…} method.
+ *
+ * <p>Implementations:
+ * <ul>
+ *   <li>{@link #reference()}: textbook loops with float64 accumulation, the oracle for every test;</li>
+ *   <li>{@link #scalar()}: portable float32 loops the JIT can auto-vectorize, used when the Vector API is absent;</li>
+ *   <li>the SIMD kernels of {@code attn4j-simd}, on the Java Vector API, chosen by {@link #best()}.</li>
+ * </ul>
+ *
+ * <p><b>Determinism contract.</b> In {@link #gemm}, the float result of one element of C depends only on
+ * its row of op(A), its column of op(B), α, β and its old value — never on m, n, its position or the
+ * other elements. Splitting a product into row or column panels therefore gives bitwise-identical
+ * results, which is what the parallel kernels rely on.
+ */
+public abstract class Kernels {
+
+    /** Creates kernels; subclasses are the implementations named above. */
+    protected Kernels() {
+    }
+
+    /** A short name for logs and tests, e.g. {@code "reference"}, {@code "scalar"}, {@code "simd-256"}. */
+    public abstract String name();
+
+    /** The kernels chosen for this JVM: SIMD when it can run, else scalar (see the class comment). */
+    public static Kernels best() {
+        return KernelsProvider.best();
+    }
+
+    /** Textbook loops with float64 accumulation: the oracle. */
+    public static Kernels reference() {
+        return KernelsProvider.reference();
+    }
+
+    /** Portable float32 loops, no Vector API. */
+    public static Kernels scalar() {
+        return KernelsProvider.scalar();
+    }
+
+    /**
+     * General matrix multiply: {@code C = α·op(A)·op(B) + β·C}, i.e.
+     * {@code c_ij = α·Σ_p op(A)_ip·op(B)_pj + β·c_ij}, where op(X) is X or Xᵀ.
+     *
+     * <p>op(A) is m×k, op(B) is k×n, C is m×n. Element (r, s) of a stored matrix X is
+     * {@code x[xOff + r·ldx + s]}; so A is stored m×k (lda ≥ k) when not transposed and k×m (lda ≥ m)
+     * when transposed. When β = 0, C is not read (NaN in C is overwritten). When m or n is 0 nothing
+     * happens; when k is 0, C = β·C.
+     *
+     * @param a not modified
+     * @param b not modified
+     * @param c modified: the m×n block at cOff
+     * @throws NullPointerException     if an array is null
+     * @throws IllegalArgumentException if a dimension is negative, a view does not fit its array, or C overlaps A or B
+     */
+    public final void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                           float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                           float beta, float[] c, int cOff, int ldc) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(b, "b");
+        Objects.requireNonNull(c, "c");
+        checkDims("gemm", "m", m, "n", n, "k", k);
+        checkView("gemm", "a", a.length, aOff, lda, transA ? k : m, transA ? m : k);
+        checkView("gemm", "b", b.length, bOff, ldb, transB ? n : k, transB ? k : n);
+        checkView("gemm", "c", c.length, cOff, ldc, m, n);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        checkNoOverlap("gemm", "c", c, cOff, ldc, m, n, "a", a, aOff, lda, transA ? k : m, transA ? m : k);
+        checkNoOverlap("gemm", "c", c, cOff, ldc, m, n, "b", b, bOff, ldb, transB ? n : k, transB ? k : n);
+        doGemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /**
+     * Row-wise, in place: {@code x_i ← softmax(z_i)} with {@code z_ij} as defined by {@link ScoreMask}
+     * ({@code scale·x_ij + additive_ij}, or -∞ where masked), computed stably by subtracting the row max.
+     *
+     * <p>A row whose entries are all masked (-∞) becomes <b>all zeros</b>. A NaN among a row's unmasked
+     * values makes the row NaN; +∞ follows IEEE arithmetic (+∞ − +∞ = NaN).
+     *
+     * @param x    modified: rows × cols at xOff with leading dimension ldx
+     * @param mask not modified; {@link ScoreMask#none()} for none
+     */
+    public final void scaledSoftmax(int rows, int cols, float scale, float[] x, int xOff, int ldx, ScoreMask mask) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(mask, "mask");
+        checkDims("scaledSoftmax", "rows", rows, "cols", cols, null, 0);
+        checkView("scaledSoftmax", "x", x.length, xOff, ldx, rows, cols);
+        mask.checkCovers("scaledSoftmax", rows, cols);
+        if (rows == 0 || cols == 0) {
+            return;
+        }
+        doScaledSoftmax(rows, cols, scale, x, xOff, ldx, mask);
+    }
+
+    /**
+     * Weighted sum of rows: {@code out_c = Σ_{j<n} w_j·V_jc} for c &lt; d, where
+     * {@code V_jc = values[vOff + j·ldv + c]} — one query's softmax weights against a KV cache.
+     *
+     * @param weights not modified: n entries at wOff
+     * @param values  not modified
+     * @param out     modified: d entries at outOff (overwritten; zeros when n = 0)
+     */
+    public final void weightedSum(int n, int d, float[] weights, int wOff, float[] values, int vOff, int ldv,
+                                  float[] out, int outOff) {
+        Objects.requireNonNull(weights, "weights");
+        Objects.requireNonNull(values, "values");
+        Objects.requireNonNull(out, "out");
+        checkDims("weightedSum", "n", n, "d", d, null, 0);
+        checkView("weightedSum", "weights", weights.length, wOff, n, 1, n);
+        checkView("weightedSum", "values", values.length, vOff, ldv, n, d);
+        checkView("weightedSum", "out", out.length, outOff, d, 1, d);
+        if (d == 0) {
+            return;
+        }
+        checkNoOverlap("weightedSum", "out", out, outOff, d, 1, d, "weights", weights, wOff, n, 1, n);
+        checkNoOverlap("weightedSum", "out", out, outOff, d, 1, d, "values", values, vOff, ldv, n, d);
+        doWeightedSum(n, d, weights, wOff, values, vOff, ldv, out, outOff);
+    }
+
+    /**
+     * Fused attention for one head: {@code O = softmax(scale·Q·Kᵀ + mask)·V}, where Q is l×dk, K is s×dk,
+     * V is s×dv and O is l×dv (mask semantics as in {@link ScoreMask}; fully masked rows of O are zeros).
+     * The fast implementations never build the l×s score matrix (online softmax over key tiles).
+     *
+     * @param q, k, v not modified
+     * @param out     modified: l×dv at outOff with leading dimension ldo
+     */
+    public final void flashAttention(int l, int s, int dk, int dv, float scale,
+                                     float[] q, int qOff, int ldq, float[] k, int kOff, int ldk,
+                                     float[] v, int vOff, int ldv, ScoreMask mask,
+                                     float[] out, int outOff, int ldo) {
+        Objects.requireNonNull(q, "q");
+        Objects.requireNonNull(k, "k");
+        Objects.requireNonNull(v, "v");
+        Objects.requireNonNull(mask, "mask");
+        Objects.requireNonNull(out, "out");
+        checkDims("flashAttention", "l", l, "s", s, "dk", dk);
+        checkDims("flashAttention", "dv", dv, "dv", dv, null, 0);
+        checkView("flashAttention", "q", q.length, qOff, ldq, l, dk);
+        checkView("flashAttention", "k", k.length, kOff, ldk, s, dk);
+        checkView("flashAttention", "v", v.length, vOff, ldv, s, dv);
+        checkView("flashAttention", "out", out.length, outOff, ldo, l, dv);
+        mask.checkCovers("flashAttention", l, s);
+        if (l == 0 || dv == 0) {
+            return;
+        }
+        checkNoOverlap("flashAttention", "out", out, outOff, ldo, l, dv, "q", q, qOff, ldq, l, dk);
+        checkNoOverlap("flashAttention", "out", out, outOff, ldo, l, dv, "k", k, kOff, ldk, s, dk);
+        checkNoOverlap("flashAttention", "out", out, outOff, ldo, l, dv, "v", v, vOff, ldv, s, dv);
+        doFlashAttention(l, s, dk, dv, scale, q, qOff, ldq, k, kOff, ldk, v, vOff, ldv, mask, out, outOff, ldo);
+    }
+
+    /** {@link #gemm} after its checks: m, n ≥ 1, k ≥ 0, views valid, C disjoint from A and B. */
+    protected abstract void doGemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                   float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                   float beta, float[] c, int cOff, int ldc);
+
+    /** {@link #scaledSoftmax} after its checks: rows, cols ≥ 1. */
+    protected abstract void doScaledSoftmax(int rows, int cols, float scale, float[] x, int xOff, int ldx,
+                                            ScoreMask mask);
+
+    /** {@link #weightedSum} after its checks: n ≥ 0, d ≥ 1. */
+    protected abstract void doWeightedSum(int n, int d, float[] weights, int wOff, float[] values, int vOff,
+                                          int ldv, float[] out, int outOff);
+
+    /** {@link #flashAttention} after its checks: l, dv ≥ 1; s, dk ≥ 0. */
+    protected abstract void doFlashAttention(int l, int s, int dk, int dv, float scale,
+                                             float[] q, int qOff, int ldq, float[] k, int kOff, int ldk,
+                                             float[] v, int vOff, int ldv, ScoreMask mask,
+                                             float[] out, int outOff, int ldo);
+
+    @Override
+    public String toString() {
+        return "Kernels[" + name() + "]";
+    }
+
+    // ---- argument checks, shared by every implementation ----
+
+    private static void checkDims(String op, String n1, int v1, String n2, int v2, String n3, int v3) {
+        if (v1 < 0 || v2 < 0 || (n3 != null && v3 < 0)) {
+            throw new IllegalArgumentException(op + ": dimensions must be non-negative but " + n1 + "=" + v1
+                    + ", " + n2 + "=" + v2 + (n3 == null ? "" : ", " + n3 + "=" + v3));
+        }
+    }
+
+    /** Checks that a rows×cols view at off with leading dimension ld lies inside an array of the given length. */
+    private static void checkView(String op, String name, int length, int off, int ld, int rows, int cols) {
+        if (off < 0) {
+            throw new IllegalArgumentException(op + ": " + name + " offset " + off + " is negative");
+        }
+        if (rows == 0 || cols == 0) {
+            return;
+        }
+        if (rows > 1 && ld < cols) {
+            throw new IllegalArgumentException(op + ": " + name + " leading dimension " + ld
+                    + " is smaller than its row length " + cols + " (a [" + rows + ", " + cols + "] view)");
+        }
+        long end = (long) off + (long) (rows - 1) * ld + cols;
+        if (end > length) {
+            throw new IllegalArgumentException(op + ": " + name + " view [" + rows + ", " + cols + "] at offset "
+                    + off + " with leading dimension " + ld + " needs " + end + " elements but " + name
+                    + ".length is " + length);
+        }
+    }
+
+    /** Rejects an output view whose element span overlaps an input view's span in the same array. */
+    private static void checkNoOverlap(String op, String outName, float[] out, int outOff, int ldo, int outRows,
+                                       int outCols, String inName, float[] in, int inOff, int ldi, int inRows,
+                                       int inCols) {
+        if (out != in || inRows == 0 || inCols == 0) {
+            return;
+        }
+        long outEnd = (long) outOff + (long) (outRows - 1) * ldo + outCols;
+        long inEnd = (long) inOff + (long) (inRows - 1) * ldi + inCols;
+        if (outOff < inEnd && inOff < outEnd) {
+            throw new IllegalArgumentException(op + ": output " + outName + " [" + outOff + ", " + outEnd
+                    + ") overlaps input " + inName + " [" + inOff + ", " + inEnd + ") in the same array");
+        }
+    }
+}

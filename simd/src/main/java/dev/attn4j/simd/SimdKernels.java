@@ -1,0 +1,56 @@
+package dev.attn4j.simd;
+
+import dev.attn4j.Kernels;
+import dev.attn4j.ScoreMask;
+
+/**
+ * The kernels on the Java Vector API. Loaded by name from attn4j-core's provider, so the core never
+ * links {@code jdk.incubator.vector}. Each operation lives in its own class; this one only dispatches.
+ */
+public final class SimdKernels extends Kernels {
+
+    /** Fails (and so makes the provider fall back) if the species cannot be created on this JVM. */
+    public SimdKernels() {
+        if (VectorWidth.LANES < 4) {
+            throw new IllegalStateException("vectors of " + VectorWidth.SPECIES.vectorBitSize()
+                    + " bits hold fewer than 4 floats: no speed-up to gain");
+        }
+    }
+
+    /** The vector size in bits of the species the kernels use. */
+    public static int vectorBits() {
+        return VectorWidth.SPECIES.vectorBitSize();
+    }
+
+    @Override
+    public String name() {
+        return "simd-" + vectorBits();
+    }
+
+    @Override
+    protected void doGemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                          float beta, float[] c, int cOff, int ldc) {
+        SimdGemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    @Override
+    protected void doScaledSoftmax(int rows, int cols, float scale, float[] x, int xOff, int ldx, ScoreMask mask) {
+        SimdSoftmax.scaledSoftmax(rows, cols, scale, x, xOff, ldx, mask);
+    }
+
+    @Override
+    protected void doWeightedSum(int n, int d, float[] weights, int wOff, float[] values, int vOff, int ldv,
+                                 float[] out, int outOff) {
+        SimdWeightedSum.weightedSum(n, d, weights, wOff, values, vOff, ldv, out, outOff);
+    }
+
+    @Override
+    protected void doFlashAttention(int l, int s, int dk, int dv, float scale,
+                                    float[] q, int qOff, int ldq, float[] k, int kOff, int ldk,
+                                    float[] v, int vOff, int ldv, ScoreMask mask,
+                                    float[] out, int outOff, int ldo) {
+        SimdFlashAttention.attention(l, s, dk, dv, scale, q, qOff, ldq, k, kOff, ldk, v, vOff, ldv, mask,
+                out, outOff, ldo);
+    }
+}
