@@ -28,6 +28,15 @@ public abstract class Kernels {
     protected Kernels() {
     }
 
+    /**
+     * These kernels on up to {@code parallelism} threads: the caller's and tasks on {@code executor}
+     * (opt-in; nothing here starts threads). Results are bitwise identical to this instance's at any
+     * parallelism. See {@link dev.attn4j.parallel.ParallelKernels}.
+     */
+    public Kernels parallel(java.util.concurrent.Executor executor, int parallelism) {
+        return dev.attn4j.parallel.ParallelKernels.of(this, executor, parallelism);
+    }
+
     /** A short name for logs and tests, e.g. {@code "reference"}, {@code "scalar"}, {@code "simd-256"}. */
     public abstract String name();
 

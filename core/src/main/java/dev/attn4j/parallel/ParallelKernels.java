@@ -1,0 +1,152 @@
+package dev.attn4j.parallel;
+
+import dev.attn4j.Kernels;
+import dev.attn4j.ScoreMask;
+
+import java.util.Objects;
+import java.util.concurrent.Executor;
+
+/**
+ * Kernels that split large calls into independent panels and run them on a caller-supplied executor
+ * (see {@link WorkItems}); small calls run on the calling thread.
+ *
+ * <p><b>Bitwise-identical at any thread count.</b> GEMM is split over row panels of C (or column
+ * panels when C has few rows), never over k, and relies on the determinism contract of
+ * {@link Kernels#gemm}: each element's value does not depend on the panel it is computed in. Fused
+ * attention and softmax are split over query rows, whose results do not depend on their neighbours.
+ * The weighted sum is memory-bound and short: it runs on the calling thread.
+ */
+public final class ParallelKernels extends Kernels {
+    /**
+     * Below this many multiply-adds (m·n·k) a GEMM runs on the calling thread. At ~80 GFLOPS per core
+     * 2^21 multiply-adds take ≈50 µs, an order of magnitude above the cost of handing a task to a
+     * ForkJoinPool and waking a parked worker (a few µs).
+     */
+    static final long MIN_PARALLEL_MACS = 1L << 21;
+    /** Items per thread, so that uneven panels (and a thread that starts late) still balance. */
+    static final int ITEMS_PER_THREAD = 4;
+    /** Row panels are multiples of this, so every panel keeps whole register tiles of the micro-kernel. */
+    static final int ROW_QUANTUM = 16;
+    /** Column panels are multiples of this: whole 512-bit vectors times a register tile width. */
+    static final int COL_QUANTUM = 64;
+    /** Query rows per attention item at least: a Q tile of the fused kernel. */
+    static final int QUERY_QUANTUM = 32;
+
+    private final Kernels base;
+    private final Executor executor;
+    private final int parallelism;
+
+    private ParallelKernels(Kernels base, Executor executor, int parallelism) {
+        this.base = base;
+        this.executor = executor;
+        this.parallelism = parallelism;
+    }
+
+    /**
+     * Kernels that run {@code base} on up to {@code parallelism} threads: the caller's and
+     * {@code parallelism − 1} tasks on {@code executor}. The executor is used, never shut down.
+     *
+     * @throws IllegalArgumentException if parallelism is below 1 or base is itself parallel
+     */
+    public static ParallelKernels of(Kernels base, Executor executor, int parallelism) {
+        Objects.requireNonNull(base, "base");
+        Objects.requireNonNull(executor, "executor");
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism must be at least 1 but was " + parallelism);
+        }
+        if (base instanceof ParallelKernels) {
+            throw new IllegalArgumentException("base kernels are already parallel: " + base.name());
+        }
+        return new ParallelKernels(base, executor, parallelism);
+    }
+
+    public Kernels base() {
+        return base;
+    }
+
+    public int parallelism() {
+        return parallelism;
+    }
+
+    @Override
+    public String name() {
+        return base.name() + "-x" + parallelism;
+    }
+
+    @Override
+    protected void doGemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                          float beta, float[] c, int cOff, int ldc) {
+        long macs = (long) m * n * Math.max(k, 1);
+        if (parallelism == 1 || macs < MIN_PARALLEL_MACS) {
+            base.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        int target = parallelism * ITEMS_PER_THREAD;
+        if (m >= ROW_QUANTUM * parallelism || m >= n) {
+            int rows = panel(m, target, ROW_QUANTUM);
+            int items = (m + rows - 1) / rows;
+            WorkItems.run(executor, parallelism, items, it -> {
+                int i0 = it * rows;
+                int mi = Math.min(rows, m - i0);
+                base.gemm(transA, transB, mi, n, k, alpha, a, aOff + (transA ? i0 : i0 * lda), lda, b, bOff, ldb,
+                        beta, c, cOff + i0 * ldc, ldc);
+            });
+        } else {
+            int cols = panel(n, target, COL_QUANTUM);
+            int items = (n + cols - 1) / cols;
+            WorkItems.run(executor, parallelism, items, it -> {
+                int j0 = it * cols;
+                int nj = Math.min(cols, n - j0);
+                base.gemm(transA, transB, m, nj, k, alpha, a, aOff, lda, b, bOff + (transB ? j0 * ldb : j0), ldb,
+                        beta, c, cOff + j0, ldc);
+            });
+        }
+    }
+
+    @Override
+    protected void doScaledSoftmax(int rows, int cols, float scale, float[] x, int xOff, int ldx, ScoreMask mask) {
+        if (parallelism == 1 || (long) rows * cols < MIN_PARALLEL_MACS / 16) {
+            base.scaledSoftmax(rows, cols, scale, x, xOff, ldx, mask);
+            return;
+        }
+        int block = panel(rows, parallelism * ITEMS_PER_THREAD, 1);
+        int items = (rows + block - 1) / block;
+        WorkItems.run(executor, parallelism, items, it -> {
+            int r0 = it * block;
+            base.scaledSoftmax(Math.min(block, rows - r0), cols, scale, x, xOff + r0 * ldx, ldx, mask.subMask(r0, 0));
+        });
+    }
+
+    @Override
+    protected void doWeightedSum(int n, int d, float[] weights, int wOff, float[] values, int vOff, int ldv,
+                                 float[] out, int outOff) {
+        base.weightedSum(n, d, weights, wOff, values, vOff, ldv, out, outOff);
+    }
+
+    @Override
+    protected void doFlashAttention(int l, int s, int dk, int dv, float scale,
+                                    float[] q, int qOff, int ldq, float[] k, int kOff, int ldk,
+                                    float[] v, int vOff, int ldv, ScoreMask mask,
+                                    float[] out, int outOff, int ldo) {
+        long macs = (long) l * s * (dk + dv);
+        if (parallelism == 1 || macs < MIN_PARALLEL_MACS || l < 2 * QUERY_QUANTUM) {
+            base.flashAttention(l, s, dk, dv, scale, q, qOff, ldq, k, kOff, ldk, v, vOff, ldv, mask, out, outOff, ldo);
+            return;
+        }
+        int block = panel(l, parallelism * ITEMS_PER_THREAD, QUERY_QUANTUM);
+        int items = (l + block - 1) / block;
+        WorkItems.run(executor, parallelism, items, it -> {
+            int i0 = it * block;
+            base.flashAttention(Math.min(block, l - i0), s, dk, dv, scale, q, qOff + i0 * ldq, ldq, k, kOff, ldk,
+                    v, vOff, ldv, mask.subMask(i0, 0), out, outOff + i0 * ldo, ldo);
+        });
+    }
+
+    /** A panel size: about size/target, rounded up to a multiple of quantum, at least quantum. */
+    static int panel(int size, int target, int quantum) {
+        int p = (size + target - 1) / target;
+        p = (p + quantum - 1) / quantum * quantum;
+        return Math.max(quantum, p);
+    }
+}
