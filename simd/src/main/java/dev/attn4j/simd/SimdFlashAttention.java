@@ -2,7 +2,6 @@ package dev.attn4j.simd;
 
 import dev.attn4j.ScoreMask;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** Attention for one head without the l×s score matrix: one query row at a time. */
@@ -27,7 +26,7 @@ final class SimdFlashAttention {
                 for (; c < bound; c += S.length()) {
                     acc = FloatVector.fromArray(S, q, qi + c).fma(FloatVector.fromArray(S, k, kj + c), acc);
                 }
-                float dot = acc.reduceLanes(VectorOperators.ADD);
+                float dot = VectorWidth.sumLanes(acc);
                 // scalar tail
                 for (; c < dk; c++) {
                     dot = Math.fma(q[qi + c], k[kj + c], dot);

@@ -2,7 +2,6 @@ package dev.attn4j.simd;
 
 import dev.attn4j.ScoreMask;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** Row-wise softmax(scale·x + mask) on the Vector API. */
@@ -30,24 +29,22 @@ final class SimdSoftmax {
             java.util.Arrays.fill(x, off, off + cols, 0f);
             return;
         }
-        int bound = S.loopBound(cols);
-        FloatVector mv = FloatVector.broadcast(S, max);
-        FloatVector sv = FloatVector.zero(S);
-        int j = 0;
-        for (; j < bound; j += S.length()) {
-            FloatVector e = FloatVector.fromArray(S, x, off + j).sub(mv).lanewise(VectorOperators.EXP);
-            e.intoArray(x, off + j);
-            sv = sv.add(e);
-        }
-        float sum = sv.reduceLanes(VectorOperators.ADD);
-        // scalar tail
-        for (; j < cols; j++) {
+        // exp through Math.exp: VectorOperators.EXP may round differently in compiled code than in the
+        // interpreter, and results must not depend on the JIT tier.
+        float sum = 0f;
+        for (int j = 0; j < cols; j++) {
             float e = (float) Math.exp(x[off + j] - max);
             x[off + j] = e;
             sum += e;
         }
         float inv = 1f / sum;
-        for (j = 0; j < cols; j++) {
+        int bound = S.loopBound(cols);
+        int j = 0;
+        for (; j < bound; j += S.length()) {
+            FloatVector.fromArray(S, x, off + j).mul(inv).intoArray(x, off + j);
+        }
+        // scalar tail
+        for (; j < cols; j++) {
             x[off + j] *= inv;
         }
     }

@@ -18,6 +18,19 @@ final class VectorWidth {
     /** Lanes per vector of {@link #SPECIES}. */
     static final int LANES = SPECIES.length();
 
+    /**
+     * Σ of the lanes, added left to right. Unlike {@code reduceLanes(ADD)}, whose order may differ between
+     * the intrinsic and the Java fallback (so between JIT tiers), this gives the same bits every time.
+     */
+    static float sumLanes(FloatVector v) {
+        float[] lanes = v.toArray();
+        float s = 0f;
+        for (float x : lanes) {
+            s += x;
+        }
+        return s;
+    }
+
     private VectorWidth() {
     }
 

@@ -1,0 +1,86 @@
+package dev.attn4j.simd;
+
+import dev.attn4j.Kernels;
+import dev.attn4j.ScoreMask;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.Random;
+import java.util.concurrent.ForkJoinPool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The SIMD kernels keep the determinism contract that parallel splitting relies on: any thread count
+ * gives bitwise the same floats as one call on one thread (shapes cross the small-shape and packed GEMM
+ * paths, register-tile fringes and vector tails).
+ */
+class ParallelDeterminismTest {
+    private static ForkJoinPool pool;
+
+    @BeforeAll
+    static void start() {
+        pool = new ForkJoinPool(16);
+    }
+
+    @AfterAll
+    static void stop() {
+        pool.shutdownNow();
+    }
+
+    private static float[] random(Random r, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = r.nextFloat() * 2 - 1;
+        }
+        return x;
+    }
+
+    @Test
+    void simdGemmAtAnyThreadCount() {
+        Kernels simd = Kernels.best();
+        assertEquals("simd-" + SimdKernels.vectorBits(), simd.name());
+        Random r = new Random(3);
+        int[][] shapes = {{513, 300, 77}, {7, 3001, 257}, {1, 8192, 300}, {2000, 5, 1100}, {256, 256, 1024}};
+        for (int[] s : shapes) {
+            for (int t = 0; t < 4; t++) {
+                boolean ta = (t & 1) != 0;
+                boolean tb = (t & 2) != 0;
+                int m = s[0], n = s[1], k = s[2];
+                float[] a = random(r, m * k);
+                float[] b = random(r, k * n);
+                float[] c0 = random(r, m * n);
+                float[] expected = c0.clone();
+                simd.gemm(ta, tb, m, n, k, 1.25f, a, 0, ta ? m : k, b, 0, tb ? k : n, -0.5f, expected, 0, n);
+                for (int threads : new int[]{2, 3, 7, 16}) {
+                    float[] c = c0.clone();
+                    simd.parallel(pool, threads).gemm(ta, tb, m, n, k, 1.25f, a, 0, ta ? m : k, b, 0, tb ? k : n,
+                            -0.5f, c, 0, n);
+                    assertTrue(Arrays.equals(expected, c),
+                            "shape " + Arrays.toString(s) + " transA=" + ta + " transB=" + tb + " threads=" + threads);
+                }
+            }
+        }
+    }
+
+    @Test
+    void simdAttentionAtAnyThreadCount() {
+        Kernels simd = Kernels.best();
+        Random r = new Random(5);
+        int l = 1000, s = 777, d = 64;
+        float[] q = random(r, l * d), k = random(r, s * d), v = random(r, s * d);
+        for (ScoreMask mask : new ScoreMask[]{ScoreMask.none(), ScoreMask.causal(), ScoreMask.causal(-100)}) {
+            float[] expected = new float[l * d];
+            simd.flashAttention(l, s, d, d, 0.125f, q, 0, d, k, 0, d, v, 0, d, mask, expected, 0, d);
+            for (int threads : new int[]{2, 5, 16}) {
+                float[] out = new float[l * d];
+                simd.parallel(pool, threads).flashAttention(l, s, d, d, 0.125f, q, 0, d, k, 0, d, v, 0, d, mask,
+                        out, 0, d);
+                assertTrue(Arrays.equals(expected, out), mask + " threads=" + threads);
+            }
+        }
+    }
+}
