@@ -1,64 +1,412 @@
 package dev.attn4j.simd;
 
+import static dev.attn4j.simd.GemmMicroKernels.ACCUMULATE;
+import static dev.attn4j.simd.GemmMicroKernels.FIRST_BETA;
+import static dev.attn4j.simd.GemmMicroKernels.FIRST_BETA0;
+
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
-/** GEMM on the Vector API: row-wise broadcast-A × load-B multiply-adds into C. */
+/**
+ * GEMM on the Vector API, {@code C = α·op(A)·op(B) + β·C}, in the GotoBLAS/BLIS structure.
+ *
+ * <h2>Packed path</h2>
+ * <pre>
+ * for jc in 0..n step NC                         B panel KC×NC lives in L3
+ *   for pc in 0..k step KC                       depth block
+ *     pack op(B)[pc:+KC, jc:+NC] → Bp            NR-column micro-panels, layout [p][NR]
+ *     for ic in 0..m step MC                     A block MC×KC lives in L2
+ *       pack op(A)[ic:+MC, pc:+KC] → Ap          MR-row micro-panels, layout [p][MR]
+ *       for jr in 0..nc step NR                  Bp micro-panel KC×NR stays in L1
+ *         for ir in 0..mc step MR
+ *           micro-kernel MR×NR over KC           accumulators in registers
+ * </pre>
+ * Packing reads op(A) and op(B) through their transposes, so the four cases NN, NT, TN, TT share the one
+ * micro-kernel. Micro-panels are zero-padded to full MR/NR; a fringe tile is computed into a small scratch
+ * tile and only its valid part is copied to C (the {@code // scalar tail} of this kernel).
+ *
+ * <h2>Direct path</h2>
+ * For op(B) = B (not transposed) and m ≤ {@link #DIRECT_MAX_M} (GEMV: decode steps, x·W) packing does not pay:
+ * each row of C is accumulated in a per-thread buffer, streaming B row by row with broadcast-A × load-B FMAs;
+ * B is read once, sequentially, which is what a memory-bound product wants.
+ *
+ * <h2>Determinism</h2>
+ * Both paths compute every element the same way: for each depth block [pc, pc+KC) the float chain
+ * {@code acc = fma(a_ip, b_pj, acc)} over p in increasing order from acc = 0, then
+ * {@code c = α·acc} (first block, β = 0), {@code c = fma(α, acc, β·c)} (first block, β ≠ 0) or
+ * {@code c = fma(α, acc, c)} (later blocks). KC depends only on the species, so within one JVM the value of
+ * c_ij depends only on row i of op(A), column j of op(B), α, β and old c_ij — not on m, n, the tile or the
+ * path. No horizontal (lane-crossing) reductions are used.
+ *
+ * <h2>Block sizes</h2>
+ * With L lanes, the register tile is MR rows × NR = NV·L columns (MR·NV accumulators). Defaults, from
+ * measurements on Zen 3 (16 vector registers) with JDK 17 and 25: 4×2L at 128 and 256 bits (8 accumulators
+ * + 2 B vectors + 1 broadcast = 11 of 16 registers; 6×2L needs 15 and spilled on JDK 25); 8×2L at 512 bits,
+ * where AVX-512 has 32 registers (19 used). {@code -Dattn4j.gemm.tile=MRxNV} overrides it for tuning
+ * (4x2, 5x2, 6x2, 4x3, 3x3, 8x2). The cache blocks follow from the tile and assumed cache sizes
+ * (L1d 32 KiB, L2 512 KiB, L3 ≥ 8 MiB, typical of current x86 and Arm server cores):
+ * <ul>
+ *   <li>KC: the Bp micro-panel KC×NR floats takes half of L1 (the other half streams Ap and C):
+ *       KC = 16 KiB / (4·NR), a multiple of 8, clamped to [128, 512] — 256 for NR = 16 (256-bit, NV=2);</li>
+ *   <li>MC: the Ap block MC×KC takes half of L2: MC = 256 KiB / (4·KC), rounded down to a multiple of MR;</li>
+ *   <li>NC: the Bp panel KC×NC stays well inside L3: NC = 4 MiB / (4·KC), a multiple of NR.</li>
+ * </ul>
+ *
+ * <p>Pack buffers and scratch are per thread and reused (they grow to at most KC·NC + MC·KC floats); a call
+ * allocates nothing proportional to m·n·k.
+ */
 final class SimdGemm {
     private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
-    private static final int KB = 128;
-    private static final ThreadLocal<float[]> PANEL = ThreadLocal.withInitial(() -> new float[0]);
+    private static final int L = VectorWidth.LANES;
+
+    /** The tile property for tuning: {@code MRxNV}, e.g. {@code 4x2}. */
+    static final String TILE_PROPERTY = "attn4j.gemm.tile";
+
+    /** Rows of the register tile. */
+    static final int MR;
+    /** Vectors per row of the register tile. */
+    static final int NV;
+    /** Columns of the register tile, NV·L. */
+    static final int NR;
+    /** Depth block (L1). */
+    static final int KC;
+    /** Row block of A (L2). */
+    static final int MC;
+    /** Column block of B (L3). */
+    static final int NC;
+    /** The micro-kernel, as an index into {@link #TILES}; a constant so the dispatch folds. */
+    private static final int KERNEL;
+
+    /** The register tiles there is a micro-kernel for, as {MR, NV}. */
+    static final int[][] TILES = {{4, 2}, {5, 2}, {6, 2}, {4, 3}, {3, 3}, {8, 2}};
+
+    /** Largest m that takes the direct (unpacked) path when B is not transposed. */
+    static final int DIRECT_MAX_M = 2;
+
+    /** Width of the per-row accumulator strip of the direct path: 8 KiB, so it stays in L1 next to B's stream. */
+    private static final int DIRECT_STRIP = 2048;
+
+    static {
+        int[] tile = chooseTile(System.getProperty(TILE_PROPERTY), S.vectorBitSize());
+        int kernel = -1;
+        for (int t = 0; t < TILES.length; t++) {
+            if (TILES[t][0] == tile[0] && TILES[t][1] == tile[1]) {
+                kernel = t;
+            }
+        }
+        KERNEL = kernel;
+        MR = tile[0];
+        NV = tile[1];
+        NR = NV * L;
+        KC = Math.max(128, Math.min(512, (16 * 1024 / (4 * NR)) / 8 * 8));
+        MC = Math.max(MR, (256 * 1024 / (4 * KC)) / MR * MR);
+        NC = Math.max(NR, (4 * 1024 * 1024 / (4 * KC)) / NR * NR);
+    }
+
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
+    /** Per-thread reused buffers. */
+    private static final class Workspace {
+        float[] packedA = new float[0];
+        float[] packedB = new float[0];
+        final float[] tile = new float[MR * NR];
+        final float[] strip = new float[DIRECT_STRIP];
+
+        float[] packedA(int size) {
+            if (packedA.length < size) {
+                packedA = new float[size];
+            }
+            return packedA;
+        }
+
+        float[] packedB(int size) {
+            if (packedB.length < size) {
+                packedB = new float[size];
+            }
+            return packedB;
+        }
+    }
 
     private SimdGemm() {
     }
 
+    /** Parses {@code MRxNV} or picks the default tile for a vector size in bits. */
+    static int[] chooseTile(String spec, int bits) {
+        if (spec == null || spec.isBlank()) {
+            return bits >= 512 ? new int[] {8, 2} : new int[] {4, 2};
+        }
+        String[] parts = spec.trim().toLowerCase().split("x");
+        if (parts.length == 2) {
+            try {
+                int mr = Integer.parseInt(parts[0]);
+                int nv = Integer.parseInt(parts[1]);
+                for (int[] t : TILES) {
+                    if (t[0] == mr && t[1] == nv) {
+                        return new int[] {mr, nv};
+                    }
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+        }
+        StringBuilder known = new StringBuilder();
+        for (int[] t : TILES) {
+            known.append(known.length() == 0 ? "" : ", ").append(t[0]).append('x').append(t[1]);
+        }
+        throw new IllegalArgumentException("-D" + TILE_PROPERTY + "=" + spec + " is not one of " + known);
+    }
+
+    /** A one-line description of the tile and blocks, for logs and benchmark reports. */
+    static String describe() {
+        return "tile " + MR + "x" + NR + " (" + MR + "x" + NV + " vectors of " + L + "), KC=" + KC + ", MC=" + MC
+                + ", NC=" + NC;
+    }
+
+    /** True when {@link #gemm} takes the direct path for this problem. */
+    static boolean usesDirectPath(boolean transB, int m, int n, int k) {
+        return !transB && m <= DIRECT_MAX_M;
+    }
+
+    /** {@code C = α·op(A)·op(B) + β·C}; arguments as in {@code Kernels.gemm}, already checked, m, n ≥ 1. */
     static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float beta, float[] c, int cOff, int ldc) {
+        if (k == 0) {
+            scale(m, n, beta, c, cOff, ldc);
+        } else if (usesDirectPath(transB, m, n, k)) {
+            gemmDirect(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        } else {
+            gemmPacked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        }
+    }
+
+    /** C = β·C, without reading C when β = 0 (the k = 0 case). */
+    private static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
         for (int i = 0; i < m; i++) {
             int row = cOff + i * ldc;
-            for (int j = 0; j < n; j++) {
-                c[row + j] = beta == 0f ? 0f : beta * c[row + j];
+            if (beta == 0f) {
+                Arrays.fill(c, row, row + n, 0f);
+            } else {
+                for (int j = 0; j < n; j++) {
+                    c[row + j] = beta * c[row + j];
+                }
             }
         }
-        float[] panel = PANEL.get();
-        if (transB && panel.length < KB * n) {
-            panel = new float[KB * n];
-            PANEL.set(panel);
-        }
-        int bound = S.loopBound(n);
-        for (int p0 = 0; p0 < k; p0 += KB) {
-            int kb = Math.min(KB, k - p0);
-            float[] bp = b;
-            int bpOff = bOff + p0 * ldb;
-            int bpLd = ldb;
-            if (transB) {
-                for (int p = 0; p < kb; p++) {
-                    for (int j = 0; j < n; j++) {
-                        panel[p * n + j] = b[bOff + j * ldb + p0 + p];
+    }
+
+    // ---- packed path ----
+
+    /** The packed path for any shape (k ≥ 1); package-private so tests can pin the path. */
+    static void gemmPacked(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                           float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                           float beta, float[] c, int cOff, int ldc) {
+        Workspace ws = WORKSPACE.get();
+        int ncMax = Math.min(NC, roundUp(n, NR));
+        int mcMax = Math.min(MC, roundUp(m, MR));
+        float[] bp = ws.packedB(Math.min(KC, k) * ncMax);
+        float[] ap = ws.packedA(Math.min(KC, k) * mcMax);
+        float[] tile = ws.tile;
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
+                int mode = pc > 0 ? ACCUMULATE : beta == 0f ? FIRST_BETA0 : FIRST_BETA;
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    packA(transA, a, aOff, lda, ic, mc, pc, kc, ap);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        int bpOff = jr * kc;
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int mr = Math.min(MR, mc - ir);
+                            int ci = cOff + (ic + ir) * ldc + jc + jr;
+                            if (mr == MR && nr == NR) {
+                                kernel(kc, ap, ir * kc, bp, bpOff, c, ci, ldc, alpha, beta, mode);
+                            } else {
+                                fringe(kc, ap, ir * kc, bp, bpOff, mr, nr, c, ci, ldc, alpha, beta, mode, tile);
+                            }
+                        }
                     }
                 }
-                bp = panel;
-                bpOff = 0;
-                bpLd = n;
             }
-            for (int i = 0; i < m; i++) {
-                int crow = cOff + i * ldc;
-                for (int p = 0; p < kb; p++) {
-                    float aip = alpha * (transA ? a[aOff + (p0 + p) * lda + i] : a[aOff + i * lda + p0 + p]);
-                    FloatVector av = FloatVector.broadcast(S, aip);
-                    int brow = bpOff + p * bpLd;
+        }
+    }
+
+    /**
+     * A partial tile (mr &lt; MR or nr &lt; NR): the full micro-kernel runs on a scratch tile (the padded rows and
+     * columns of the micro-panels are zeros and their results are discarded), and only the valid mr×nr part
+     * goes back to C. The update arithmetic is the micro-kernel's own, so fringe elements are bitwise what they
+     * would be inside a full tile.
+     */
+    private static void fringe(int kc, float[] ap, int apOff, float[] bp, int bpOff, int mr, int nr,
+                               float[] c, int ci, int ldc, float alpha, float beta, int mode, float[] tile) {
+        // scalar tail: copy the valid part of C in (unless C must not be read), run the kernel, copy back
+        if (mode != FIRST_BETA0) {
+            for (int r = 0; r < mr; r++) {
+                System.arraycopy(c, ci + r * ldc, tile, r * NR, nr);
+            }
+        }
+        kernel(kc, ap, apOff, bp, bpOff, tile, 0, NR, alpha, beta, mode);
+        for (int r = 0; r < mr; r++) {
+            System.arraycopy(tile, r * NR, c, ci + r * ldc, nr);
+        }
+    }
+
+    private static void kernel(int kc, float[] ap, int apOff, float[] bp, int bpOff,
+                               float[] c, int cOff, int ldc, float alpha, float beta, int mode) {
+        switch (KERNEL) {
+            case 0 -> GemmMicroKernels.kernel4x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
+            case 1 -> GemmMicroKernels.kernel5x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
+            case 2 -> GemmMicroKernels.kernel6x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
+            case 3 -> GemmMicroKernels.kernel4x3(kc, ap, apOff, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
+            case 4 -> GemmMicroKernels.kernel3x3(kc, ap, apOff, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
+            default -> GemmMicroKernels.kernel8x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
+        }
+    }
+
+    /**
+     * Packs op(A)[ic:+mc, pc:+kc] into MR-row micro-panels: element (ir + r, p) at {@code ap[ir·kc + p·MR + r]},
+     * rows past mc zero. op(A)_ip is {@code a[aOff + i·lda + p]}, or {@code a[aOff + p·lda + i]} when transposed.
+     */
+    static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            int base = ir * kc;
+            if (transA) {
+                // rows of op(A) are columns of A: each p is mr contiguous floats
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (pc + p) * lda + ic + ir;
+                    int dst = base + p * MR;
+                    for (int r = 0; r < mr; r++) {
+                        ap[dst + r] = a[src + r];
+                    }
+                    for (int r = mr; r < MR; r++) {
+                        ap[dst + r] = 0f;
+                    }
+                }
+            } else {
+                // read each row of A contiguously, write it with stride MR
+                for (int r = 0; r < mr; r++) {
+                    int src = aOff + (ic + ir + r) * lda + pc;
+                    for (int p = 0; p < kc; p++) {
+                        ap[base + p * MR + r] = a[src + p];
+                    }
+                }
+                for (int r = mr; r < MR; r++) {
+                    for (int p = 0; p < kc; p++) {
+                        ap[base + p * MR + r] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs op(B)[pc:+kc, jc:+nc] into NR-column micro-panels: element (p, jr + j) at {@code bp[jr·kc + p·NR + j]},
+     * columns past nc zero. op(B)_pj is {@code b[bOff + p·ldb + j]}, or {@code b[bOff + j·ldb + p]} when transposed.
+     */
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int base = jr * kc;
+            if (transB) {
+                // columns of op(B) are rows of B: read each contiguously, write it with stride NR
+                for (int j = 0; j < nr; j++) {
+                    int src = bOff + (jc + jr + j) * ldb + pc;
+                    for (int p = 0; p < kc; p++) {
+                        bp[base + p * NR + j] = b[src + p];
+                    }
+                }
+                for (int j = nr; j < NR; j++) {
+                    for (int p = 0; p < kc; p++) {
+                        bp[base + p * NR + j] = 0f;
+                    }
+                }
+            } else if (nr == NR) {
+                // a row of the micro-panel is NV whole vectors of B's row
+                for (int p = 0; p < kc; p++) {
+                    int src = bOff + (pc + p) * ldb + jc + jr;
+                    int dst = base + p * NR;
+                    for (int v = 0; v < NR; v += L) {
+                        FloatVector.fromArray(S, b, src + v).intoArray(bp, dst + v);
+                    }
+                }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    int src = bOff + (pc + p) * ldb + jc + jr;
+                    int dst = base + p * NR;
+                    System.arraycopy(b, src, bp, dst, nr);
+                    Arrays.fill(bp, dst + nr, dst + NR, 0f);
+                }
+            }
+        }
+    }
+
+    // ---- direct path ----
+
+    /**
+     * The unpacked path, op(B) = B only: for each row i of C and each strip of up to {@value #DIRECT_STRIP}
+     * columns, accumulates {@code acc_j = fma(a_ip, b_pj, acc_j)} over each depth block in a per-thread strip,
+     * reading B row by row, then folds the strip into C. Package-private so tests can pin the path.
+     */
+    static void gemmDirect(boolean transA, int m, int n, int k, float alpha,
+                           float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                           float beta, float[] c, int cOff, int ldc) {
+        float[] acc = WORKSPACE.get().strip;
+        // op(A)_ip = a[aOff + i·aRow + p·aCol]
+        int aRow = transA ? 1 : lda;
+        int aCol = transA ? lda : 1;
+        FloatVector alphaV = FloatVector.broadcast(S, alpha);
+        for (int i = 0; i < m; i++) {
+            int crow = cOff + i * ldc;
+            for (int jc = 0; jc < n; jc += DIRECT_STRIP) {
+                int w = Math.min(DIRECT_STRIP, n - jc);
+                int bound = S.loopBound(w);
+                for (int pc = 0; pc < k; pc += KC) {
+                    int kc = Math.min(KC, k - pc);
+                    Arrays.fill(acc, 0, w, 0f);
+                    for (int p = pc; p < pc + kc; p++) {
+                        float aip = a[aOff + i * aRow + p * aCol];
+                        FloatVector av = FloatVector.broadcast(S, aip);
+                        int brow = bOff + p * ldb + jc;
+                        int j = 0;
+                        for (; j < bound; j += L) {
+                            av.fma(FloatVector.fromArray(S, b, brow + j), FloatVector.fromArray(S, acc, j))
+                                    .intoArray(acc, j);
+                        }
+                        // scalar tail
+                        for (; j < w; j++) {
+                            acc[j] = Math.fma(aip, b[brow + j], acc[j]);
+                        }
+                    }
+                    int mode = pc > 0 ? ACCUMULATE : beta == 0f ? FIRST_BETA0 : FIRST_BETA;
+                    int ci = crow + jc;
                     int j = 0;
-                    for (; j < bound; j += S.length()) {
-                        FloatVector cv = FloatVector.fromArray(S, c, crow + j);
-                        av.fma(FloatVector.fromArray(S, bp, brow + j), cv).intoArray(c, crow + j);
+                    for (; j < bound; j += L) {
+                        FloatVector accV = FloatVector.fromArray(S, acc, j);
+                        FloatVector r;
+                        if (mode == FIRST_BETA0) {
+                            r = accV.mul(alpha);
+                        } else if (mode == FIRST_BETA) {
+                            r = accV.fma(alphaV, FloatVector.fromArray(S, c, ci + j).mul(beta));
+                        } else {
+                            r = accV.fma(alphaV, FloatVector.fromArray(S, c, ci + j));
+                        }
+                        r.intoArray(c, ci + j);
                     }
                     // scalar tail
-                    for (; j < n; j++) {
-                        c[crow + j] = Math.fma(aip, bp[brow + j], c[crow + j]);
+                    for (; j < w; j++) {
+                        float old = mode == FIRST_BETA0 ? 0f : c[ci + j];
+                        c[ci + j] = GemmMicroKernels.update(acc[j], old, alpha, beta, mode);
                     }
                 }
             }
         }
+    }
+
+    private static int roundUp(int x, int multiple) {
+        return (x + multiple - 1) / multiple * multiple;
     }
 }

@@ -1,0 +1,149 @@
+package dev.attn4j.bench;
+
+import java.util.concurrent.TimeUnit;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * The two hardware anchors every other benchmark is read against, measured in the same JMH run:
+ *
+ * <ul>
+ *   <li>{@link #fmaPeak}: the float FMA throughput of one core from Java — {@value #CHAINS} independent
+ *       {@code c = fma(c, x, y)} chains on {@link FloatVector#SPECIES_PREFERRED} (so it follows
+ *       {@code -XX:MaxVectorSize}). An FMA has a latency of 4–5 cycles and 2 pipes issue one each per cycle,
+ *       so ≥ 10 chains in flight keep both pipes busy; 12 chains plus the 2 operands fit in 16 vector
+ *       registers (AVX2), so nothing spills. Secondary result {@code flops} (ops/s = FLOP/s, 2 per lane).</li>
+ *   <li>{@link #readBandwidth}: sequential read bandwidth of one core over a buffer of {@code mib} MiB
+ *       (default 64, far beyond L2 and L3, so DRAM), summed with 8 independent vector adds so the adds
+ *       never limit it. Secondary result {@code bytes} (ops/s = bytes/s).</li>
+ * </ul>
+ *
+ * Run: {@code java -jar bench/target/benchmarks.jar PeakBench -f 1 -wi 3 -i 5 -w 1 -r 1}; add
+ * {@code -jvmArgsAppend -XX:MaxVectorSize=16} for the 128-bit peak.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xms2g", "-Xmx2g"})
+public class PeakBench {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int CHAINS = 12;
+    /** Steps per call: long enough that call overhead is noise, short enough for JMH's timer. */
+    static final int STEPS = 1 << 16;
+
+    /** Operation counters JMH turns into rates (per second). */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class Counters {
+        public long flops;
+        public long bytes;
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            flops = 0;
+            bytes = 0;
+        }
+    }
+
+    @Param({"64"})
+    public int mib;
+
+    // non-final, so C2 cannot fold them
+    float x = 0.999f;
+    float y = 1e-3f;
+    float[] buffer;
+
+    @Setup
+    public void setUp() {
+        buffer = new float[mib * 1024 * 1024 / 4];
+        for (int i = 0; i < buffer.length; i++) {
+            buffer[i] = (i % 7) * 0.25f;
+        }
+    }
+
+    @Benchmark
+    public float fmaPeak(Counters counters) {
+        float r = fmaChains(x, y, STEPS);
+        counters.flops += 2L * CHAINS * S.length() * STEPS;
+        return r;
+    }
+
+    @Benchmark
+    public float readBandwidth(Counters counters) {
+        float r = sum(buffer);
+        counters.bytes += 4L * buffer.length;
+        return r;
+    }
+
+    /** {@value #CHAINS} independent chains c ← c·x + y; the values converge to y/(1-x), no overflow or subnormals. */
+    static float fmaChains(float xs, float ys, int steps) {
+        FloatVector x = FloatVector.broadcast(S, xs);
+        FloatVector y = FloatVector.broadcast(S, ys);
+        FloatVector c0 = FloatVector.broadcast(S, 0.1f);
+        FloatVector c1 = FloatVector.broadcast(S, 0.2f);
+        FloatVector c2 = FloatVector.broadcast(S, 0.3f);
+        FloatVector c3 = FloatVector.broadcast(S, 0.4f);
+        FloatVector c4 = FloatVector.broadcast(S, 0.5f);
+        FloatVector c5 = FloatVector.broadcast(S, 0.6f);
+        FloatVector c6 = FloatVector.broadcast(S, 0.7f);
+        FloatVector c7 = FloatVector.broadcast(S, 0.8f);
+        FloatVector c8 = FloatVector.broadcast(S, 0.9f);
+        FloatVector c9 = FloatVector.broadcast(S, 1.0f);
+        FloatVector c10 = FloatVector.broadcast(S, 1.1f);
+        FloatVector c11 = FloatVector.broadcast(S, 1.2f);
+        for (int i = 0; i < steps; i++) {
+            c0 = c0.fma(x, y);
+            c1 = c1.fma(x, y);
+            c2 = c2.fma(x, y);
+            c3 = c3.fma(x, y);
+            c4 = c4.fma(x, y);
+            c5 = c5.fma(x, y);
+            c6 = c6.fma(x, y);
+            c7 = c7.fma(x, y);
+            c8 = c8.fma(x, y);
+            c9 = c9.fma(x, y);
+            c10 = c10.fma(x, y);
+            c11 = c11.fma(x, y);
+        }
+        FloatVector s = c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7).add(c8).add(c9).add(c10).add(c11);
+        return s.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** Sums the array with 8 vector accumulators (adds are 3 cycles × 2 pipes: 8 keep up with any load rate). */
+    static float sum(float[] a) {
+        int step = 8 * S.length();
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+        int L = S.length();
+        int i = 0;
+        int bound = a.length - a.length % step;
+        for (; i < bound; i += step) {
+            s0 = s0.add(FloatVector.fromArray(S, a, i));
+            s1 = s1.add(FloatVector.fromArray(S, a, i + L));
+            s2 = s2.add(FloatVector.fromArray(S, a, i + 2 * L));
+            s3 = s3.add(FloatVector.fromArray(S, a, i + 3 * L));
+            s4 = s4.add(FloatVector.fromArray(S, a, i + 4 * L));
+            s5 = s5.add(FloatVector.fromArray(S, a, i + 5 * L));
+            s6 = s6.add(FloatVector.fromArray(S, a, i + 6 * L));
+            s7 = s7.add(FloatVector.fromArray(S, a, i + 7 * L));
+        }
+        float r = s0.add(s1).add(s2).add(s3).add(s4).add(s5).add(s6).add(s7).reduceLanes(VectorOperators.ADD);
+        // scalar tail
+        for (; i < a.length; i++) {
+            r += a[i];
+        }
+        return r;
+    }
+}

@@ -1,0 +1,348 @@
+package dev.attn4j.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The register-tiled micro-kernels of {@link SimdGemm}: {@code C_tile ⊕= α·Ap·Bp} for one MR×NR tile, where
+ * Ap is an MR-row micro-panel packed {@code ap[apOff + p·MR + r]} and Bp an NR-column micro-panel packed
+ * {@code bp[bpOff + p·NR + j]}, both of depth kc.
+ *
+ * <p>Each kernel keeps its MR·NV accumulators in locals (so C2 holds them in vector registers), and per step p
+ * loads NV vectors of Bp and broadcasts MR scalars of Ap: MR·NV independent FMA chains, which is what hides
+ * the FMA latency (4 cycles × 2 pipes on Zen 3 needs ≥ 8 chains). One kernel per shape because accumulators
+ * cannot be arrays without leaving registers.
+ *
+ * <p>Every accumulator lane is the float FMA chain {@code acc = fma(a_ip, b_pj, acc)} over p = 0..kc-1
+ * from 0, then {@link #update} folds it into C — the same arithmetic as every other path of
+ * {@link SimdGemm}, which is what makes the result independent of the tile an element falls in.
+ */
+final class GemmMicroKernels {
+    private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
+    private static final int L = VectorWidth.LANES;
+
+    /** First depth block, β = 0: {@code c = α·acc} (C is not read). */
+    static final int FIRST_BETA0 = 0;
+    /** First depth block, β ≠ 0: {@code c = fma(α, acc, β·c)}. */
+    static final int FIRST_BETA = 1;
+    /** Later depth blocks: {@code c = fma(α, acc, c)}. */
+    static final int ACCUMULATE = 2;
+
+    private GemmMicroKernels() {
+    }
+
+    /** Folds one accumulator vector into C at ci by the rule of {@code mode} (see the constants). */
+    static void update(FloatVector acc, float[] c, int ci, float alpha, float beta, int mode) {
+        FloatVector r;
+        if (mode == FIRST_BETA0) {
+            r = acc.mul(alpha);
+        } else if (mode == FIRST_BETA) {
+            r = acc.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, ci).mul(beta));
+        } else {
+            r = acc.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, ci));
+        }
+        r.intoArray(c, ci);
+    }
+
+    /** The scalar form of {@link #update}: bitwise the same as one lane of it (FloatVector.fma is Math.fma). */
+    static float update(float acc, float old, float alpha, float beta, int mode) {
+        if (mode == FIRST_BETA0) {
+            return acc * alpha;
+        } else if (mode == FIRST_BETA) {
+            return Math.fma(acc, alpha, old * beta);
+        }
+        return Math.fma(acc, alpha, old);
+    }
+
+    /** The 4×2·L register tile: 8 accumulators, 2 B loads and one broadcast live per step. */
+    static void kernel4x2(int kc, float[] ap, int apOff, float[] bp, int bpOff,
+                        float[] c, int cOff, int ldc, float alpha, float beta, int mode) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bo = bpOff + p * (2 * L);
+            int ao = apOff + p * 4;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ao]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ao + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ao + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+        }
+        int r0 = cOff;
+        update(c00, c, r0, alpha, beta, mode);
+        update(c01, c, r0 + L, alpha, beta, mode);
+        int r1 = cOff + ldc;
+        update(c10, c, r1, alpha, beta, mode);
+        update(c11, c, r1 + L, alpha, beta, mode);
+        int r2 = cOff + 2 * ldc;
+        update(c20, c, r2, alpha, beta, mode);
+        update(c21, c, r2 + L, alpha, beta, mode);
+        int r3 = cOff + 3 * ldc;
+        update(c30, c, r3, alpha, beta, mode);
+        update(c31, c, r3 + L, alpha, beta, mode);
+    }
+
+    /** The 5×2·L register tile: 10 accumulators, 2 B loads and one broadcast live per step. */
+    static void kernel5x2(int kc, float[] ap, int apOff, float[] bp, int bpOff,
+                        float[] c, int cOff, int ldc, float alpha, float beta, int mode) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bo = bpOff + p * (2 * L);
+            int ao = apOff + p * 5;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ao]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ao + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ao + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, ap[ao + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+        }
+        int r0 = cOff;
+        update(c00, c, r0, alpha, beta, mode);
+        update(c01, c, r0 + L, alpha, beta, mode);
+        int r1 = cOff + ldc;
+        update(c10, c, r1, alpha, beta, mode);
+        update(c11, c, r1 + L, alpha, beta, mode);
+        int r2 = cOff + 2 * ldc;
+        update(c20, c, r2, alpha, beta, mode);
+        update(c21, c, r2 + L, alpha, beta, mode);
+        int r3 = cOff + 3 * ldc;
+        update(c30, c, r3, alpha, beta, mode);
+        update(c31, c, r3 + L, alpha, beta, mode);
+        int r4 = cOff + 4 * ldc;
+        update(c40, c, r4, alpha, beta, mode);
+        update(c41, c, r4 + L, alpha, beta, mode);
+    }
+
+    /** The 6×2·L register tile: 12 accumulators, 2 B loads and one broadcast live per step. */
+    static void kernel6x2(int kc, float[] ap, int apOff, float[] bp, int bpOff,
+                        float[] c, int cOff, int ldc, float alpha, float beta, int mode) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bo = bpOff + p * (2 * L);
+            int ao = apOff + p * 6;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ao]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ao + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ao + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, ap[ao + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, ap[ao + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+        }
+        int r0 = cOff;
+        update(c00, c, r0, alpha, beta, mode);
+        update(c01, c, r0 + L, alpha, beta, mode);
+        int r1 = cOff + ldc;
+        update(c10, c, r1, alpha, beta, mode);
+        update(c11, c, r1 + L, alpha, beta, mode);
+        int r2 = cOff + 2 * ldc;
+        update(c20, c, r2, alpha, beta, mode);
+        update(c21, c, r2 + L, alpha, beta, mode);
+        int r3 = cOff + 3 * ldc;
+        update(c30, c, r3, alpha, beta, mode);
+        update(c31, c, r3 + L, alpha, beta, mode);
+        int r4 = cOff + 4 * ldc;
+        update(c40, c, r4, alpha, beta, mode);
+        update(c41, c, r4 + L, alpha, beta, mode);
+        int r5 = cOff + 5 * ldc;
+        update(c50, c, r5, alpha, beta, mode);
+        update(c51, c, r5 + L, alpha, beta, mode);
+    }
+
+    /** The 4×3·L register tile: 12 accumulators, 3 B loads and one broadcast live per step. */
+    static void kernel4x3(int kc, float[] ap, int apOff, float[] bp, int bpOff,
+                        float[] c, int cOff, int ldc, float alpha, float beta, int mode) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bo = bpOff + p * (3 * L);
+            int ao = apOff + p * 4;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+            FloatVector b2 = FloatVector.fromArray(S, bp, bo + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ao]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            c02 = a0.fma(b2, c02);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ao + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            c12 = a1.fma(b2, c12);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            c22 = a2.fma(b2, c22);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ao + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            c32 = a3.fma(b2, c32);
+        }
+        int r0 = cOff;
+        update(c00, c, r0, alpha, beta, mode);
+        update(c01, c, r0 + L, alpha, beta, mode);
+        update(c02, c, r0 + 2 * L, alpha, beta, mode);
+        int r1 = cOff + ldc;
+        update(c10, c, r1, alpha, beta, mode);
+        update(c11, c, r1 + L, alpha, beta, mode);
+        update(c12, c, r1 + 2 * L, alpha, beta, mode);
+        int r2 = cOff + 2 * ldc;
+        update(c20, c, r2, alpha, beta, mode);
+        update(c21, c, r2 + L, alpha, beta, mode);
+        update(c22, c, r2 + 2 * L, alpha, beta, mode);
+        int r3 = cOff + 3 * ldc;
+        update(c30, c, r3, alpha, beta, mode);
+        update(c31, c, r3 + L, alpha, beta, mode);
+        update(c32, c, r3 + 2 * L, alpha, beta, mode);
+    }
+
+    /** The 3×3·L register tile: 9 accumulators, 3 B loads and one broadcast live per step. */
+    static void kernel3x3(int kc, float[] ap, int apOff, float[] bp, int bpOff,
+                        float[] c, int cOff, int ldc, float alpha, float beta, int mode) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bo = bpOff + p * (3 * L);
+            int ao = apOff + p * 3;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+            FloatVector b2 = FloatVector.fromArray(S, bp, bo + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ao]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            c02 = a0.fma(b2, c02);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ao + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            c12 = a1.fma(b2, c12);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            c22 = a2.fma(b2, c22);
+        }
+        int r0 = cOff;
+        update(c00, c, r0, alpha, beta, mode);
+        update(c01, c, r0 + L, alpha, beta, mode);
+        update(c02, c, r0 + 2 * L, alpha, beta, mode);
+        int r1 = cOff + ldc;
+        update(c10, c, r1, alpha, beta, mode);
+        update(c11, c, r1 + L, alpha, beta, mode);
+        update(c12, c, r1 + 2 * L, alpha, beta, mode);
+        int r2 = cOff + 2 * ldc;
+        update(c20, c, r2, alpha, beta, mode);
+        update(c21, c, r2 + L, alpha, beta, mode);
+        update(c22, c, r2 + 2 * L, alpha, beta, mode);
+    }
+
+    /** The 8×2·L register tile: 16 accumulators, 2 B loads and one broadcast live per step. */
+    static void kernel8x2(int kc, float[] ap, int apOff, float[] bp, int bpOff,
+                        float[] c, int cOff, int ldc, float alpha, float beta, int mode) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bo = bpOff + p * (2 * L);
+            int ao = apOff + p * 8;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ao]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ao + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ao + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, ap[ao + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, ap[ao + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, ap[ao + 6]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, ap[ao + 7]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+        }
+        int r0 = cOff;
+        update(c00, c, r0, alpha, beta, mode);
+        update(c01, c, r0 + L, alpha, beta, mode);
+        int r1 = cOff + ldc;
+        update(c10, c, r1, alpha, beta, mode);
+        update(c11, c, r1 + L, alpha, beta, mode);
+        int r2 = cOff + 2 * ldc;
+        update(c20, c, r2, alpha, beta, mode);
+        update(c21, c, r2 + L, alpha, beta, mode);
+        int r3 = cOff + 3 * ldc;
+        update(c30, c, r3, alpha, beta, mode);
+        update(c31, c, r3 + L, alpha, beta, mode);
+        int r4 = cOff + 4 * ldc;
+        update(c40, c, r4, alpha, beta, mode);
+        update(c41, c, r4 + L, alpha, beta, mode);
+        int r5 = cOff + 5 * ldc;
+        update(c50, c, r5, alpha, beta, mode);
+        update(c51, c, r5 + L, alpha, beta, mode);
+        int r6 = cOff + 6 * ldc;
+        update(c60, c, r6, alpha, beta, mode);
+        update(c61, c, r6 + L, alpha, beta, mode);
+        int r7 = cOff + 7 * ldc;
+        update(c70, c, r7, alpha, beta, mode);
+        update(c71, c, r7 + L, alpha, beta, mode);
+    }
+}
