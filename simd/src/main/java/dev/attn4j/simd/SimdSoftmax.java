@@ -39,11 +39,20 @@ final class SimdSoftmax {
             float max = simple ? scaledMax(x, off, limit, scale) : maskedScores(x, off, limit, scale, mask, i);
             if (max == Float.NEGATIVE_INFINITY) {
                 // every entry masked (zeros), unless the max skipped NaNs: then the row is NaN
-                java.util.Arrays.fill(x, off, off + limit, anyNaN(x, off, limit, simple ? scale : 1f) ? Float.NaN : 0f);
+                if (anyNaN(x, off, limit, simple ? scale : 1f)) {
+                    java.util.Arrays.fill(x, off, off + cols, Float.NaN);
+                } else {
+                    java.util.Arrays.fill(x, off, off + limit, 0f);
+                }
                 continue;
             }
             // simple rows still hold x (scale applied on the fly), general rows hold z already
             float sum = expSum(x, off, limit, simple ? scale : 1f, max);
+            if (Float.isNaN(sum)) {
+                // a NaN (or +∞ − +∞) among the visible scores: the whole row is NaN, as in the reference
+                java.util.Arrays.fill(x, off, off + cols, Float.NaN);
+                continue;
+            }
             normalize(x, off, limit, 1f / sum);
         }
     }
