@@ -4,9 +4,65 @@ import dev.attn4j.ScoreMask;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
-/** Attention for one head without the l×s score matrix: one query row at a time. */
+/**
+ * Fused attention for one head, {@code O = softmax(scale·Q·Kᵀ + mask)·V}, without the l×s score matrix.
+ *
+ * <p><b>Tiling.</b> Queries go in tiles of {@link #BR} = 2 vectors' worth of rows; keys in tiles of
+ * {@link #BC} rows, always aligned to multiples of BC from key 0. For a query tile Q is packed once,
+ * transposed and pre-multiplied by {@code scale} ({@code qt[c·BR + r] = scale·q_rc}), so that a
+ * score tile is computed <em>transposed</em>, with query rows in the vector lanes:
+ * {@code Sᵀ[j][r..r+L) += broadcast(k_jc) · qt[c][r..r+L)}, 2 vectors × 6 keys = 12 accumulators.
+ * With rows in lanes, the online softmax needs no horizontal reductions: the running max m, the running
+ * sum ℓ and the rescale factor α are vectors over rows. Then {@code O_tile = α·O_tile + P·V_tile},
+ * 4 rows × 2 vectors of columns per micro-kernel, P broadcast from the transposed tile, V loaded in
+ * its natural row-major layout.
+ *
+ * <p><b>Online softmax</b> (Milakov &amp; Gimelshein 2018; Dao et al. 2022), per row and key tile:
+ * {@code m' = max(m, max_j s_j)}, {@code α = exp(m − m')}, {@code p_j = exp(s_j − m')},
+ * {@code ℓ' = α·ℓ + Σ_j p_j}, {@code O' = α·O + Σ_j p_j·V_j}; at the end {@code O/ℓ}, or zeros when
+ * ℓ = 0 (every key masked).
+ *
+ * <p><b>Memory.</b> Per-thread scratch of {@code BR·(dk + dv) + BC·BR} floats, reused across calls;
+ * never anything of size l·s. Causal masks skip key tiles above the diagonal of the query tile, and
+ * the last tile is cut at the last key the tile's last row may see.
+ *
+ * <p><b>Determinism.</b> The floats of output row i depend only on q_i, K, V, mask row i and scale,
+ * never on l or on which rows share its tile: every per-row quantity is computed in lanes or in
+ * row-by-row loops whose operation order does not depend on the row's neighbours, key tiles are
+ * aligned to key 0, and a key tile in which row i sees no key is skipped for that row (its m, ℓ and
+ * O are not touched). One caveat: when a causal query tile is cut short at its last row's limit, a
+ * row may skip or include keys masked for it (p = 0), which changes nothing unless V holds ±∞/NaN
+ * there (0·∞) — the reference kernel propagates those NaNs in the same way.
+ */
 final class SimdFlashAttention {
     private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
+    private static final int L = S.length();
+    /** Query rows per tile: two vectors of lanes. */
+    static final int BR = 2 * L;
+    /** Keys per tile: a multiple of the 6-key score micro-kernel; P·V reuses each O block over BC keys. */
+    static final int BC = 48;
+    private static final float NEG_INF = Float.NEGATIVE_INFINITY;
+    private static final float[] IOTA = new float[L];
+
+    static {
+        for (int i = 0; i < L; i++) {
+            IOTA[i] = i;
+        }
+    }
+
+    /** Per-thread working memory, grown on demand and reused. */
+    private static final class Scratch {
+        float[] qt = new float[0];
+        float[] o = new float[0];
+        final float[] st = new float[BC * BR];
+        final float[] m = new float[BR];
+        final float[] ell = new float[BR];
+        final float[] alpha = new float[BR];
+        final float[] tmax = new float[BR];
+        final int[] act = new int[BR];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private SimdFlashAttention() {
     }
@@ -15,26 +71,295 @@ final class SimdFlashAttention {
                           float[] q, int qOff, int ldq, float[] k, int kOff, int ldk,
                           float[] v, int vOff, int ldv, ScoreMask mask,
                           float[] out, int outOff, int ldo) {
-        float[] p = new float[Math.max(1, s)];
-        int bound = S.loopBound(dk);
-        for (int i = 0; i < l; i++) {
-            int qi = qOff + i * ldq;
-            for (int j = 0; j < s; j++) {
-                int kj = kOff + j * ldk;
-                FloatVector acc = FloatVector.zero(S);
-                int c = 0;
-                for (; c < bound; c += S.length()) {
-                    acc = FloatVector.fromArray(S, q, qi + c).fma(FloatVector.fromArray(S, k, kj + c), acc);
+        Scratch sc = SCRATCH.get();
+        if (sc.qt.length < dk * BR) {
+            sc.qt = new float[dk * BR];
+        }
+        if (sc.o.length < dv * BR) {
+            sc.o = new float[dv * BR];
+        }
+        boolean none = mask.isNone();
+        boolean causalOnly = mask.isCausal() && mask.additive() == null && mask.blocked() == null
+                && mask.keyPadding() == null;
+        for (int i0 = 0; i0 < l; i0 += BR) {
+            int rows = Math.min(BR, l - i0);
+            packQ(sc.qt, q, qOff + i0 * ldq, ldq, rows, dk, scale);
+            java.util.Arrays.fill(sc.m, NEG_INF);
+            java.util.Arrays.fill(sc.ell, 0f);
+            java.util.Arrays.fill(sc.o, 0, BR * dv, 0f);
+            // causal: keys after the last row's limit are masked for the whole tile
+            int keyEnd = mask.causalLimit(i0 + rows - 1, s);
+            for (int j0 = 0; j0 < keyEnd; j0 += BC) {
+                int jn = Math.min(BC, keyEnd - j0);
+                scores(sc.qt, sc.st, dk, k, kOff + j0 * ldk, ldk, jn);
+                if (causalOnly) {
+                    causalMask(sc.st, jn, (long) j0 - mask.causalOffset() - i0);
+                } else if (!none) {
+                    generalMask(sc.st, jn, rows, i0, j0, mask);
                 }
-                float dot = VectorWidth.sumLanes(acc);
-                // scalar tail
-                for (; c < dk; c++) {
-                    dot = Math.fma(q[qi + c], k[kj + c], dot);
+                int nAct = onlineSoftmax(sc, jn, rows);
+                if (nAct > 0) {
+                    pv(sc, nAct, jn, v, vOff + j0 * ldv, ldv, dv);
                 }
-                p[j] = dot;
             }
-            SimdSoftmax.row(p, 0, s, scale, mask, i);
-            SimdWeightedSum.weightedSum(s, dv, p, 0, v, vOff, ldv, out, outOff + i * ldo);
+            finish(sc, rows, dv, out, outOff + i0 * ldo, ldo);
+        }
+    }
+
+    /** qt[c·BR + r] = scale·q_rc for r &lt; rows, 0 for the padding rows of a short tile. */
+    private static void packQ(float[] qt, float[] q, int qOff, int ldq, int rows, int dk, float scale) {
+        for (int r = 0; r < BR; r++) {
+            if (r < rows) {
+                int row = qOff + r * ldq;
+                for (int c = 0; c < dk; c++) {
+                    qt[c * BR + r] = scale * q[row + c];
+                }
+            } else {
+                for (int c = 0; c < dk; c++) {
+                    qt[c * BR + r] = 0f;
+                }
+            }
+        }
+    }
+
+    /**
+     * Sᵀ tile: st[j·BR + r] = Σ_c qt[c·BR + r]·k_(j, c) for j &lt; jn, as one fused multiply-add chain in
+     * c order per entry (the same chain in the 6-key kernel and in the 1-key tail).
+     */
+    private static void scores(float[] qt, float[] st, int dk, float[] k, int kOff, int ldk, int jn) {
+        int j = 0;
+        for (; j + 6 <= jn; j += 6) {
+            int k0 = kOff + j * ldk;
+            int k1 = k0 + ldk, k2 = k1 + ldk, k3 = k2 + ldk, k4 = k3 + ldk, k5 = k4 + ldk;
+            FloatVector a00 = FloatVector.zero(S), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00;
+            FloatVector a30 = a00, a31 = a00, a40 = a00, a41 = a00, a50 = a00, a51 = a00;
+            for (int c = 0; c < dk; c++) {
+                FloatVector q0 = FloatVector.fromArray(S, qt, c * BR);
+                FloatVector q1 = FloatVector.fromArray(S, qt, c * BR + L);
+                FloatVector b = FloatVector.broadcast(S, k[k0 + c]);
+                a00 = q0.fma(b, a00);
+                a01 = q1.fma(b, a01);
+                b = FloatVector.broadcast(S, k[k1 + c]);
+                a10 = q0.fma(b, a10);
+                a11 = q1.fma(b, a11);
+                b = FloatVector.broadcast(S, k[k2 + c]);
+                a20 = q0.fma(b, a20);
+                a21 = q1.fma(b, a21);
+                b = FloatVector.broadcast(S, k[k3 + c]);
+                a30 = q0.fma(b, a30);
+                a31 = q1.fma(b, a31);
+                b = FloatVector.broadcast(S, k[k4 + c]);
+                a40 = q0.fma(b, a40);
+                a41 = q1.fma(b, a41);
+                b = FloatVector.broadcast(S, k[k5 + c]);
+                a50 = q0.fma(b, a50);
+                a51 = q1.fma(b, a51);
+            }
+            int o = j * BR;
+            a00.intoArray(st, o);
+            a01.intoArray(st, o + L);
+            a10.intoArray(st, o + BR);
+            a11.intoArray(st, o + BR + L);
+            a20.intoArray(st, o + 2 * BR);
+            a21.intoArray(st, o + 2 * BR + L);
+            a30.intoArray(st, o + 3 * BR);
+            a31.intoArray(st, o + 3 * BR + L);
+            a40.intoArray(st, o + 4 * BR);
+            a41.intoArray(st, o + 4 * BR + L);
+            a50.intoArray(st, o + 5 * BR);
+            a51.intoArray(st, o + 5 * BR + L);
+        }
+        // key tail: one key at a time, same chain
+        for (; j < jn; j++) {
+            int k0 = kOff + j * ldk;
+            FloatVector a0 = FloatVector.zero(S), a1 = a0;
+            for (int c = 0; c < dk; c++) {
+                FloatVector b = FloatVector.broadcast(S, k[k0 + c]);
+                a0 = FloatVector.fromArray(S, qt, c * BR).fma(b, a0);
+                a1 = FloatVector.fromArray(S, qt, c * BR + L).fma(b, a1);
+            }
+            a0.intoArray(st, j * BR);
+            a1.intoArray(st, j * BR + L);
+        }
+    }
+
+    /**
+     * Causal mask on a transposed score tile: key j0 + j is masked for row i0 + r when
+     * r &lt; j + (j0 − offset − i0) = j + t0. Only keys past the first row's limit need work.
+     */
+    private static void causalMask(float[] st, int jn, long t0) {
+        FloatVector iota = FloatVector.fromArray(S, IOTA, 0);
+        for (int j = (int) Math.max(0, Math.min(jn, 1 - t0)); j < jn; j++) {
+            long t = j + t0; // rows r < t are masked
+            if (t >= BR) {
+                java.util.Arrays.fill(st, j * BR, j * BR + BR, NEG_INF);
+                continue;
+            }
+            FloatVector s0 = FloatVector.fromArray(S, st, j * BR);
+            FloatVector s1 = FloatVector.fromArray(S, st, j * BR + L);
+            s0.blend(NEG_INF, iota.lt((float) t)).intoArray(st, j * BR);
+            s1.blend(NEG_INF, iota.lt((float) (t - L))).intoArray(st, j * BR + L);
+        }
+    }
+
+    /** Any other mask: per entry, -∞ where masked, else + the additive term. */
+    private static void generalMask(float[] st, int jn, int rows, int i0, int j0, ScoreMask mask) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < jn; j++) {
+                int idx = j * BR + r;
+                st[idx] = mask.isMasked(i0 + r, j0 + j) ? NEG_INF : st[idx] + mask.bias(i0 + r, j0 + j);
+            }
+        }
+    }
+
+    /**
+     * The online-softmax step for one key tile, lanes = rows. Overwrites st with p, updates m, ℓ and
+     * α, and lists in act the rows (&lt; rows) that see at least one key of the tile; returns their count.
+     */
+    private static int onlineSoftmax(Scratch sc, int jn, int rows) {
+        float[] st = sc.st;
+        for (int h = 0; h < BR; h += L) {
+            // tile max by compare-and-blend: a NaN score never becomes the max, but it still reaches
+            // ℓ through exp(NaN − m) = NaN, and O/ℓ is then NaN
+            FloatVector mx = FloatVector.broadcast(S, NEG_INF);
+            for (int j = 0; j < jn; j++) {
+                FloatVector x = FloatVector.fromArray(S, st, j * BR + h);
+                mx = mx.blend(x, mx.lt(x));
+            }
+            mx.intoArray(sc.tmax, h);
+            FloatVector mOld = FloatVector.fromArray(S, sc.m, h);
+            FloatVector mNew = mOld.blend(mx, mOld.lt(mx));
+            // a row that has seen nothing yet keeps m = -∞; subtract 0 then, so exp(-∞ − 0) = 0, not NaN
+            FloatVector mSub = mNew.blend(0f, mNew.eq(NEG_INF));
+            FloatVector alpha = SimdExp.exp(mOld.sub(mSub)); // exactly 1 when m did not grow
+            FloatVector sum0 = FloatVector.zero(S);
+            FloatVector sum1 = sum0;
+            int j = 0;
+            for (; j + 2 <= jn; j += 2) {
+                FloatVector p0 = SimdExp.exp(FloatVector.fromArray(S, st, j * BR + h).sub(mSub));
+                FloatVector p1 = SimdExp.exp(FloatVector.fromArray(S, st, j * BR + BR + h).sub(mSub));
+                p0.intoArray(st, j * BR + h);
+                p1.intoArray(st, j * BR + BR + h);
+                sum0 = sum0.add(p0);
+                sum1 = sum1.add(p1);
+            }
+            if (j < jn) {
+                FloatVector p0 = SimdExp.exp(FloatVector.fromArray(S, st, j * BR + h).sub(mSub));
+                p0.intoArray(st, j * BR + h);
+                sum0 = sum0.add(p0);
+            }
+            FloatVector ell = FloatVector.fromArray(S, sc.ell, h);
+            ell.fma(alpha, sum0.add(sum1)).intoArray(sc.ell, h);
+            mNew.intoArray(sc.m, h);
+            alpha.intoArray(sc.alpha, h);
+        }
+        int n = 0;
+        for (int r = 0; r < rows; r++) {
+            if (sc.tmax[r] > NEG_INF) {
+                sc.act[n++] = r;
+            }
+        }
+        return n;
+    }
+
+    /** O_r ← α_r·O_r + Σ_j p_rj·V_j for the active rows r, 4 rows × 2 vectors per micro-kernel. */
+    private static void pv(Scratch sc, int nAct, int jn, float[] v, int vOff, int ldv, int dv) {
+        float[] o = sc.o;
+        float[] st = sc.st;
+        int[] act = sc.act;
+        int g = 0;
+        for (; g + 4 <= nAct; g += 4) {
+            int r0 = act[g], r1 = act[g + 1], r2 = act[g + 2], r3 = act[g + 3];
+            float al0 = sc.alpha[r0], al1 = sc.alpha[r1], al2 = sc.alpha[r2], al3 = sc.alpha[r3];
+            int c = 0;
+            for (; c + 2 * L <= dv; c += 2 * L) {
+                FloatVector a00 = FloatVector.fromArray(S, o, r0 * dv + c).mul(al0);
+                FloatVector a01 = FloatVector.fromArray(S, o, r0 * dv + c + L).mul(al0);
+                FloatVector a10 = FloatVector.fromArray(S, o, r1 * dv + c).mul(al1);
+                FloatVector a11 = FloatVector.fromArray(S, o, r1 * dv + c + L).mul(al1);
+                FloatVector a20 = FloatVector.fromArray(S, o, r2 * dv + c).mul(al2);
+                FloatVector a21 = FloatVector.fromArray(S, o, r2 * dv + c + L).mul(al2);
+                FloatVector a30 = FloatVector.fromArray(S, o, r3 * dv + c).mul(al3);
+                FloatVector a31 = FloatVector.fromArray(S, o, r3 * dv + c + L).mul(al3);
+                int vr = vOff + c;
+                for (int j = 0; j < jn; j++, vr += ldv) {
+                    FloatVector v0 = FloatVector.fromArray(S, v, vr);
+                    FloatVector v1 = FloatVector.fromArray(S, v, vr + L);
+                    FloatVector p = FloatVector.broadcast(S, st[j * BR + r0]);
+                    a00 = v0.fma(p, a00);
+                    a01 = v1.fma(p, a01);
+                    p = FloatVector.broadcast(S, st[j * BR + r1]);
+                    a10 = v0.fma(p, a10);
+                    a11 = v1.fma(p, a11);
+                    p = FloatVector.broadcast(S, st[j * BR + r2]);
+                    a20 = v0.fma(p, a20);
+                    a21 = v1.fma(p, a21);
+                    p = FloatVector.broadcast(S, st[j * BR + r3]);
+                    a30 = v0.fma(p, a30);
+                    a31 = v1.fma(p, a31);
+                }
+                a00.intoArray(o, r0 * dv + c);
+                a01.intoArray(o, r0 * dv + c + L);
+                a10.intoArray(o, r1 * dv + c);
+                a11.intoArray(o, r1 * dv + c + L);
+                a20.intoArray(o, r2 * dv + c);
+                a21.intoArray(o, r2 * dv + c + L);
+                a30.intoArray(o, r3 * dv + c);
+                a31.intoArray(o, r3 * dv + c + L);
+            }
+            if (c < dv) {
+                pvRow(o, st, r0, al0, c, jn, v, vOff, ldv, dv);
+                pvRow(o, st, r1, al1, c, jn, v, vOff, ldv, dv);
+                pvRow(o, st, r2, al2, c, jn, v, vOff, ldv, dv);
+                pvRow(o, st, r3, al3, c, jn, v, vOff, ldv, dv);
+            }
+        }
+        for (; g < nAct; g++) {
+            int r = act[g];
+            pvRow(o, st, r, sc.alpha[r], 0, jn, v, vOff, ldv, dv);
+        }
+    }
+
+    /** One row's columns c0 … dv−1 of the P·V update: the same per-element chain as the 4-row kernel. */
+    private static void pvRow(float[] o, float[] st, int r, float al, int c0, int jn,
+                              float[] v, int vOff, int ldv, int dv) {
+        int c = c0;
+        for (; c + L <= dv; c += L) {
+            FloatVector a = FloatVector.fromArray(S, o, r * dv + c).mul(al);
+            int vr = vOff + c;
+            for (int j = 0; j < jn; j++, vr += ldv) {
+                a = FloatVector.fromArray(S, v, vr).fma(FloatVector.broadcast(S, st[j * BR + r]), a);
+            }
+            a.intoArray(o, r * dv + c);
+        }
+        // scalar tail
+        for (; c < dv; c++) {
+            float a = o[r * dv + c] * al;
+            int vr = vOff + c;
+            for (int j = 0; j < jn; j++, vr += ldv) {
+                a = Math.fma(v[vr], st[j * BR + r], a);
+            }
+            o[r * dv + c] = a;
+        }
+    }
+
+    /** out_r = O_r / ℓ_r, or zeros for a row that saw no key (ℓ = 0). NaN in ℓ gives a NaN row. */
+    private static void finish(Scratch sc, int rows, int dv, float[] out, int outOff, int ldo) {
+        for (int r = 0; r < rows; r++) {
+            float e = sc.ell[r];
+            int dst = outOff + r * ldo;
+            if (e == 0f) {
+                java.util.Arrays.fill(out, dst, dst + dv, 0f);
+                continue;
+            }
+            int c = 0;
+            for (; c + L <= dv; c += L) {
+                FloatVector.fromArray(S, sc.o, r * dv + c).div(e).intoArray(out, dst + c);
+            }
+            // scalar tail
+            for (; c < dv; c++) {
+                out[dst + c] = sc.o[r * dv + c] / e;
+            }
         }
     }
 }

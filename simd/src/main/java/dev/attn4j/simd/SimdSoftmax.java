@@ -2,49 +2,179 @@ package dev.attn4j.simd;
 
 import dev.attn4j.ScoreMask;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-/** Row-wise softmax(scale·x + mask) on the Vector API. */
+/**
+ * Row-wise {@code x_i ← softmax(z_i)}, {@code z_ij = scale·x_ij + additive_ij} or -∞ where masked
+ * (see {@link ScoreMask}), on the Vector API.
+ *
+ * <p>Three passes over a row, all in L1 for rows up to a few thousand floats: (1) the row max of z
+ * (for an additive or boolean mask z is written back in place, with -∞ where masked), (2)
+ * {@code e_j = exp(z_j − max)} written in place and summed, (3) multiplication by 1/Σe. The common
+ * cases — no mask, causal only — have fast paths that never call per-element mask methods: the causal
+ * part only shortens the row to its first {@code causalLimit(i)} columns and zeroes the rest.
+ *
+ * <p>The max is taken with compare-and-blend (cheaper than the NaN-propagating {@code MAX} on x86);
+ * a NaN still reaches every output because {@code exp(NaN − max)} is NaN and so is the sum. A row whose
+ * entries are all masked becomes zeros. Accuracy: see {@code SoftmaxTest} for the bound and its derivation.
+ */
 final class SimdSoftmax {
     private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
+    private static final int L = S.length();
 
     private SimdSoftmax() {
     }
 
     static void scaledSoftmax(int rows, int cols, float scale, float[] x, int xOff, int ldx, ScoreMask mask) {
+        boolean simple = mask.additive() == null && mask.blocked() == null && mask.keyPadding() == null;
         for (int i = 0; i < rows; i++) {
-            row(x, xOff + i * ldx, cols, scale, mask, i);
+            int off = xOff + i * ldx;
+            int limit = mask.causalLimit(i, cols);
+            // Masked tail of a causal row: exactly zero after softmax.
+            java.util.Arrays.fill(x, off + limit, off + cols, 0f);
+            if (limit == 0) {
+                continue;
+            }
+            float max = simple ? scaledMax(x, off, limit, scale) : maskedScores(x, off, limit, scale, mask, i);
+            if (max == Float.NEGATIVE_INFINITY) {
+                // every entry masked (zeros), unless the max skipped NaNs: then the row is NaN
+                if (anyNaN(x, off, limit, simple ? scale : 1f)) {
+                    java.util.Arrays.fill(x, off, off + cols, Float.NaN);
+                } else {
+                    java.util.Arrays.fill(x, off, off + limit, 0f);
+                }
+                continue;
+            }
+            // simple rows still hold x (scale applied on the fly), general rows hold z already
+            float sum = expSum(x, off, limit, simple ? scale : 1f, max);
+            if (Float.isNaN(sum)) {
+                // a NaN (or +∞ − +∞) among the visible scores: the whole row is NaN, as in the reference
+                java.util.Arrays.fill(x, off, off + cols, Float.NaN);
+                continue;
+            }
+            normalize(x, off, limit, 1f / sum);
         }
     }
 
-    /** One row in place; row index i selects the mask row. */
-    static void row(float[] x, int off, int cols, float scale, ScoreMask mask, int i) {
+    /** max_j scale·x_j over one row (NaN ignored here; it propagates through the exp pass). */
+    private static float scaledMax(float[] x, int off, int n, float scale) {
+        int bound = S.loopBound(n);
         float max = Float.NEGATIVE_INFINITY;
-        for (int j = 0; j < cols; j++) {
-            float z = mask.isMasked(i, j) ? Float.NEGATIVE_INFINITY : scale * x[off + j] + mask.bias(i, j);
-            x[off + j] = z;
-            max = Math.max(max, z);
+        int j = 0;
+        if (bound > 0) {
+            // two accumulators: compare/blend has a 2-op latency chain per vector
+            FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            FloatVector m1 = m0;
+            for (; j + 2 * L <= bound; j += 2 * L) {
+                FloatVector z0 = FloatVector.fromArray(S, x, off + j).mul(scale);
+                FloatVector z1 = FloatVector.fromArray(S, x, off + j + L).mul(scale);
+                m0 = m0.blend(z0, m0.lt(z0));
+                m1 = m1.blend(z1, m1.lt(z1));
+            }
+            for (; j < bound; j += L) {
+                FloatVector z0 = FloatVector.fromArray(S, x, off + j).mul(scale);
+                m0 = m0.blend(z0, m0.lt(z0));
+            }
+            m0 = m0.blend(m1, m0.lt(m1));
+            max = m0.reduceLanes(VectorOperators.MAX);
         }
-        if (max == Float.NEGATIVE_INFINITY) {
-            java.util.Arrays.fill(x, off, off + cols, 0f);
-            return;
+        // scalar tail
+        for (; j < n; j++) {
+            float z = x[off + j] * scale;
+            if (z > max) {
+                max = z;
+            }
         }
-        // exp through Math.exp: VectorOperators.EXP may round differently in compiled code than in the
-        // interpreter, and results must not depend on the JIT tier.
-        float sum = 0f;
-        for (int j = 0; j < cols; j++) {
-            float e = (float) Math.exp(x[off + j] - max);
+        return max;
+    }
+
+    /** Writes z_j (-∞ where masked) over the first n entries of row i in place; returns their max. */
+    private static float maskedScores(float[] x, int off, int n, float scale, ScoreMask mask, int i) {
+        float[] add = mask.additive();
+        int addOff = add == null ? 0 : mask.additiveOff() + i * mask.additiveLd();
+        int bound = S.loopBound(n);
+        int j = 0;
+        for (; j < bound; j += L) {
+            FloatVector z = FloatVector.fromArray(S, x, off + j).mul(scale);
+            if (add != null) {
+                z = z.add(FloatVector.fromArray(S, add, addOff + j));
+            }
+            z.intoArray(x, off + j);
+        }
+        // scalar tail
+        for (; j < n; j++) {
+            x[off + j] = x[off + j] * scale + (add == null ? 0f : add[addOff + j]);
+        }
+        boolean[] blocked = mask.blocked();
+        if (blocked != null) {
+            int b = mask.blockedOff() + i * mask.blockedLd();
+            for (j = 0; j < n; j++) {
+                if (blocked[b + j]) {
+                    x[off + j] = Float.NEGATIVE_INFINITY;
+                }
+            }
+        }
+        boolean[] pad = mask.keyPadding();
+        if (pad != null) {
+            int p = mask.keyPaddingOff();
+            for (j = 0; j < n; j++) {
+                if (pad[p + j]) {
+                    x[off + j] = Float.NEGATIVE_INFINITY;
+                }
+            }
+        }
+        return scaledMax(x, off, n, 1f);
+    }
+
+    /** e_j = exp(scale·x_j − max) in place; returns Σ e_j. */
+    private static float expSum(float[] x, int off, int n, float scale, float max) {
+        int bound = S.loopBound(n);
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = FloatVector.zero(S);
+        int j = 0;
+        // two independent chains so the exp polynomials of neighbouring vectors overlap
+        for (; j + 2 * L <= bound; j += 2 * L) {
+            FloatVector e0 = SimdExp.exp(FloatVector.fromArray(S, x, off + j).mul(scale).sub(max));
+            FloatVector e1 = SimdExp.exp(FloatVector.fromArray(S, x, off + j + L).mul(scale).sub(max));
+            e0.intoArray(x, off + j);
+            e1.intoArray(x, off + j + L);
+            s0 = s0.add(e0);
+            s1 = s1.add(e1);
+        }
+        for (; j < bound; j += L) {
+            FloatVector e0 = SimdExp.exp(FloatVector.fromArray(S, x, off + j).mul(scale).sub(max));
+            e0.intoArray(x, off + j);
+            s0 = s0.add(e0);
+        }
+        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        // scalar tail, with the scalar twin of the vector exp
+        for (; j < n; j++) {
+            float e = SimdExp.exp(x[off + j] * scale - max);
             x[off + j] = e;
             sum += e;
         }
-        float inv = 1f / sum;
-        int bound = S.loopBound(cols);
+        return sum;
+    }
+
+    /** True when some scale·x_j is NaN (only asked for rows whose max came out -∞). */
+    private static boolean anyNaN(float[] x, int off, int n, float scale) {
+        for (int j = 0; j < n; j++) {
+            if (Float.isNaN(x[off + j] * scale)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void normalize(float[] x, int off, int n, float inv) {
+        int bound = S.loopBound(n);
         int j = 0;
-        for (; j < bound; j += S.length()) {
+        for (; j < bound; j += L) {
             FloatVector.fromArray(S, x, off + j).mul(inv).intoArray(x, off + j);
         }
         // scalar tail
-        for (; j < cols; j++) {
+        for (; j < n; j++) {
             x[off + j] *= inv;
         }
     }

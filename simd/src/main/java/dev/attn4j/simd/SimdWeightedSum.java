@@ -3,28 +3,88 @@ package dev.attn4j.simd;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
-/** out = Σ_j w_j·V_j on the Vector API. */
+/**
+ * {@code out_c = Σ_{j<n} w_j·V_jc} on the Vector API: one query's weights against a KV cache.
+ *
+ * <p>Memory-bound (each V element is used once), so the kernel is shaped to stream V at read
+ * bandwidth: a block of up to 8 vectors of {@code out} (64 floats at 256 bits, one head of d = 64)
+ * stays in registers while every row of V streams past; each output vector is loaded and stored once
+ * per block, not once per row (the extreme of unrolling over rows). Wider d is done in blocks of 8, then 4, then 1 vector(s), then a scalar tail.
+ *
+ * <p>Each out_c is a chain of fused multiply-adds in row order j = 0, 1, …, n−1, starting from 0:
+ * the same bits whatever d, block or tail the column falls in.
+ */
 final class SimdWeightedSum {
     private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
+    private static final int L = S.length();
 
     private SimdWeightedSum() {
     }
 
     static void weightedSum(int n, int d, float[] w, int wOff, float[] v, int vOff, int ldv, float[] out, int outOff) {
-        java.util.Arrays.fill(out, outOff, outOff + d, 0f);
-        int bound = S.loopBound(d);
-        for (int j = 0; j < n; j++) {
-            FloatVector wv = FloatVector.broadcast(S, w[wOff + j]);
-            int row = vOff + j * ldv;
-            int c = 0;
-            for (; c < bound; c += S.length()) {
-                wv.fma(FloatVector.fromArray(S, v, row + c), FloatVector.fromArray(S, out, outOff + c))
-                        .intoArray(out, outOff + c);
-            }
-            // scalar tail
-            for (; c < d; c++) {
-                out[outOff + c] = Math.fma(w[wOff + j], v[row + c], out[outOff + c]);
-            }
+        int c = 0;
+        for (; c + 8 * L <= d; c += 8 * L) {
+            block8(n, w, wOff, v, vOff + c, ldv, out, outOff + c);
         }
+        for (; c + 4 * L <= d; c += 4 * L) {
+            block4(n, w, wOff, v, vOff + c, ldv, out, outOff + c);
+        }
+        for (; c + L <= d; c += L) {
+            FloatVector a = FloatVector.zero(S);
+            for (int j = 0; j < n; j++) {
+                a = FloatVector.fromArray(S, v, vOff + j * ldv + c).fma(FloatVector.broadcast(S, w[wOff + j]), a);
+            }
+            a.intoArray(out, outOff + c);
+        }
+        // scalar tail
+        for (; c < d; c++) {
+            float a = 0f;
+            for (int j = 0; j < n; j++) {
+                a = Math.fma(v[vOff + j * ldv + c], w[wOff + j], a);
+            }
+            out[outOff + c] = a;
+        }
+    }
+
+    /** 8 vectors of out in registers over all n rows. */
+    private static void block8(int n, float[] w, int wOff, float[] v, int vOff, int ldv, float[] out, int oOff) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        int row = vOff;
+        for (int j = 0; j < n; j++, row += ldv) {
+            FloatVector wj = FloatVector.broadcast(S, w[wOff + j]);
+            a0 = FloatVector.fromArray(S, v, row).fma(wj, a0);
+            a1 = FloatVector.fromArray(S, v, row + L).fma(wj, a1);
+            a2 = FloatVector.fromArray(S, v, row + 2 * L).fma(wj, a2);
+            a3 = FloatVector.fromArray(S, v, row + 3 * L).fma(wj, a3);
+            a4 = FloatVector.fromArray(S, v, row + 4 * L).fma(wj, a4);
+            a5 = FloatVector.fromArray(S, v, row + 5 * L).fma(wj, a5);
+            a6 = FloatVector.fromArray(S, v, row + 6 * L).fma(wj, a6);
+            a7 = FloatVector.fromArray(S, v, row + 7 * L).fma(wj, a7);
+        }
+        a0.intoArray(out, oOff);
+        a1.intoArray(out, oOff + L);
+        a2.intoArray(out, oOff + 2 * L);
+        a3.intoArray(out, oOff + 3 * L);
+        a4.intoArray(out, oOff + 4 * L);
+        a5.intoArray(out, oOff + 5 * L);
+        a6.intoArray(out, oOff + 6 * L);
+        a7.intoArray(out, oOff + 7 * L);
+    }
+
+    /** 4 vectors of out in registers over all n rows. */
+    private static void block4(int n, float[] w, int wOff, float[] v, int vOff, int ldv, float[] out, int oOff) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        int row = vOff;
+        for (int j = 0; j < n; j++, row += ldv) {
+            FloatVector wj = FloatVector.broadcast(S, w[wOff + j]);
+            a0 = FloatVector.fromArray(S, v, row).fma(wj, a0);
+            a1 = FloatVector.fromArray(S, v, row + L).fma(wj, a1);
+            a2 = FloatVector.fromArray(S, v, row + 2 * L).fma(wj, a2);
+            a3 = FloatVector.fromArray(S, v, row + 3 * L).fma(wj, a3);
+        }
+        a0.intoArray(out, oOff);
+        a1.intoArray(out, oOff + L);
+        a2.intoArray(out, oOff + 2 * L);
+        a3.intoArray(out, oOff + 3 * L);
     }
 }

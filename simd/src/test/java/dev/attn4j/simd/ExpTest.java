@@ -1,0 +1,88 @@
+package dev.attn4j.simd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.attn4j.Kernels;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.junit.jupiter.api.Test;
+
+/** {@link SimdExp} against {@link Math#exp}: the ulp bound stated in its javadoc, and special values. */
+class ExpTest {
+    private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
+    /** The stated bound, in ulps of the correctly rounded float result. */
+    static final double MAX_ULPS = 2.0;
+
+    @Test
+    void simdKernelsAreActive() {
+        assertTrue(Kernels.best().name().startsWith("simd"), Kernels.best().name());
+    }
+
+    /** Every 7th float in [ln(MIN_NORMAL), 0] (about 160 million arguments), in ulps vs float64 exp. */
+    @Test
+    void withinTwoUlpsOfMathExp() {
+        int lanes = S.length();
+        float[] xs = new float[lanes];
+        float[] ys = new float[lanes];
+        double worst = 0;
+        float worstX = 0;
+        int from = Float.floatToRawIntBits(-0f);            // 0x80000000: bits of negative floats grow with |x|
+        int to = Float.floatToRawIntBits(SimdExp.UNDERFLOW);
+        int fill = 0;
+        for (long b = from; b <= to; b += 7) {
+            xs[fill++] = Float.intBitsToFloat((int) b);
+            if (fill == lanes) {
+                SimdExp.exp(FloatVector.fromArray(S, xs, 0)).intoArray(ys, 0);
+                for (int i = 0; i < lanes; i++) {
+                    double exact = Math.exp(xs[i]);
+                    double ulps = Math.abs(ys[i] - exact) / Math.ulp((float) exact);
+                    if (ulps > worst) {
+                        worst = ulps;
+                        worstX = xs[i];
+                    }
+                }
+                fill = 0;
+            }
+        }
+        System.out.printf("SimdExp: max error %.3f ulps (at x = %s)%n", worst, worstX);
+        assertTrue(worst <= MAX_ULPS, "max error " + worst + " ulps at x = " + worstX);
+    }
+
+    @Test
+    void scalarTwinGivesTheSameBits() {
+        java.util.Random rnd = new java.util.Random(1);
+        int lanes = S.length();
+        float[] xs = new float[lanes];
+        float[] ys = new float[lanes];
+        for (int t = 0; t < 100_000; t++) {
+            for (int i = 0; i < lanes; i++) {
+                xs[i] = -rnd.nextFloat() * 100f;
+            }
+            SimdExp.exp(FloatVector.fromArray(S, xs, 0)).intoArray(ys, 0);
+            for (int i = 0; i < lanes; i++) {
+                assertEquals(Float.floatToRawIntBits(ys[i]), Float.floatToRawIntBits(SimdExp.exp(xs[i])),
+                        "x = " + xs[i]);
+            }
+        }
+    }
+
+    @Test
+    void specialValues() {
+        float[] xs = {0f, -0f, Float.NEGATIVE_INFINITY, Float.NaN, -87.34f, -88f, -1e30f, -Float.MAX_VALUE,
+                SimdExp.UNDERFLOW, -1e-30f};
+        float[] want = {1f, 1f, 0f, Float.NaN, 0f, 0f, 0f, 0f, (float) Math.exp(SimdExp.UNDERFLOW), 1f};
+        for (int i = 0; i < xs.length; i++) {
+            float[] in = new float[S.length()];
+            java.util.Arrays.fill(in, xs[i]);
+            float[] out = new float[S.length()];
+            SimdExp.exp(FloatVector.fromArray(S, in, 0)).intoArray(out, 0);
+            if (i == 8) {
+                assertTrue(Math.abs(out[0] - want[i]) <= 2 * Math.ulp(want[i]), "exp(" + xs[i] + ") = " + out[0]);
+            } else {
+                assertEquals(want[i], out[0], 0f, "exp(" + xs[i] + ")");
+            }
+            assertEquals(Float.floatToIntBits(out[0]), Float.floatToIntBits(SimdExp.exp(xs[i])), "scalar twin at " + xs[i]);
+        }
+    }
+}
