@@ -1,0 +1,154 @@
+package dev.attn4j;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The projected keys and values of the tokens seen so far, for incremental (autoregressive) decoding.
+ *
+ * <p>Layout: for each batch b, {@code capacity} rows of width {@code kvHeads·headDim}; row t holds token t,
+ * key-value head g in columns [g·headDim, (g+1)·headDim). {@link MultiHeadAttention#forward(Tensor, Tensor, Tensor, KvCache)}
+ * appends the new tokens' projections and attends the new queries to every cached token, causally.
+ *
+ * <p>Mutable and <b>not</b> thread-safe: one cache per sequence batch, used by one thread at a time.
+ * Arrays are allocated once, at construction ({@code 2·batch·capacity·kvHeads·headDim} floats).
+ */
+public final class KvCache {
+    private final int batch;
+    private final int kvHeads;
+    private final int headDim;
+    private final int capacity;
+    private final int width;
+    final float[] keys;
+    final float[] values;
+    private int length;
+
+    /**
+     * An empty cache.
+     *
+     * @throws IllegalArgumentException if a size is negative (capacity, kvHeads, headDim, batch must be ≥ 1)
+     *                                  or the arrays would exceed one Java array
+     */
+    public KvCache(int batch, int kvHeads, int headDim, int capacity) {
+        if (batch < 1 || kvHeads < 1 || headDim < 1 || capacity < 1) {
+            throw new IllegalArgumentException("KvCache: batch, kvHeads, headDim and capacity must be ≥ 1 but were "
+                    + batch + ", " + kvHeads + ", " + headDim + ", " + capacity);
+        }
+        long w = (long) kvHeads * headDim;
+        long n = (long) batch * capacity * w;
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("capacity: a cache of [" + batch + ", " + capacity + ", " + w
+                    + "] (batch, capacity, kvHeads·headDim) is too large for one Java array");
+        }
+        this.batch = batch;
+        this.kvHeads = kvHeads;
+        this.headDim = headDim;
+        this.capacity = capacity;
+        this.width = (int) w;
+        this.keys = new float[(int) n];
+        this.values = new float[(int) n];
+    }
+
+    public int batch() {
+        return batch;
+    }
+
+    public int kvHeads() {
+        return kvHeads;
+    }
+
+    public int headDim() {
+        return headDim;
+    }
+
+    /** The maximum number of tokens. */
+    public int capacity() {
+        return capacity;
+    }
+
+    /** The number of tokens cached. */
+    public int length() {
+        return length;
+    }
+
+    /** {@code capacity() - length()}. */
+    public int remaining() {
+        return capacity - length;
+    }
+
+    /** Forgets every token (the arrays are kept). */
+    public void reset() {
+        length = 0;
+    }
+
+    /**
+     * Appends the projected keys and values of {@code tokens} new tokens: k and v are [batch, tokens,
+     * kvHeads·headDim] row-major at the given offsets.
+     *
+     * @throws IllegalStateException    if the cache cannot hold them (nothing is written)
+     * @throws IllegalArgumentException if an array is too short
+     */
+    public void append(float[] k, int kOff, float[] v, int vOff, int tokens) {
+        Objects.requireNonNull(k, "k");
+        Objects.requireNonNull(v, "v");
+        if (tokens < 0) {
+            throw new IllegalArgumentException("tokens: must be non-negative but was " + tokens);
+        }
+        long need = (long) batch * tokens * width;
+        if (kOff < 0 || kOff + need > k.length) {
+            throw new IllegalArgumentException("k: [" + batch + ", " + tokens + ", " + width + "] at offset " + kOff
+                    + " needs " + need + " elements but k.length is " + k.length);
+        }
+        if (vOff < 0 || vOff + need > v.length) {
+            throw new IllegalArgumentException("v: [" + batch + ", " + tokens + ", " + width + "] at offset " + vOff
+                    + " needs " + need + " elements but v.length is " + v.length);
+        }
+        checkRoom(tokens);
+        for (int b = 0; b < batch; b++) {
+            int dst = (b * capacity + length) * width;
+            System.arraycopy(k, kOff + b * tokens * width, keys, dst, tokens * width);
+            System.arraycopy(v, vOff + b * tokens * width, values, dst, tokens * width);
+        }
+        length += tokens;
+    }
+
+    /**
+     * Appends projected keys and values given as tensors [batch, tokens, kvHeads·headDim].
+     *
+     * @throws IllegalStateException    if the cache cannot hold them (nothing is written)
+     * @throws IllegalArgumentException if a shape is wrong
+     */
+    public void append(Tensor k, Tensor v) {
+        Objects.requireNonNull(k, "k");
+        Objects.requireNonNull(v, "v");
+        if (k.rank() != 3 || k.dim(0) != batch || k.dim(2) != width) {
+            throw new IllegalArgumentException("k: expected [" + batch + ", T, " + width + "] but was " + Arrays.toString(k.shape()));
+        }
+        if (!v.sameShape(k)) {
+            throw new IllegalArgumentException("v: expected " + Arrays.toString(k.shape()) + " but was " + Arrays.toString(v.shape()));
+        }
+        append(k.data(), 0, v.data(), 0, k.dim(1));
+    }
+
+    /** Throws unless {@code tokens} more fit. */
+    void checkRoom(int tokens) {
+        if (tokens > capacity - length) {
+            throw new IllegalStateException("KvCache full: capacity " + capacity + ", " + length
+                    + " tokens cached, cannot append " + tokens + " more");
+        }
+    }
+
+    /** Offset of token t of batch b, column 0. */
+    int offset(int b, int t) {
+        return (b * capacity + t) * width;
+    }
+
+    int width() {
+        return width;
+    }
+
+    @Override
+    public String toString() {
+        return "KvCache[batch=" + batch + ", kvHeads=" + kvHeads + ", headDim=" + headDim + ", " + length + "/" + capacity + "]";
+    }
+}
