@@ -9,7 +9,7 @@ import java.util.Arrays;
 public final class QuickTimer {
     /** Warm-up: at least this many runs and this much time, so C2 has compiled the kernel. */
     static final int MIN_WARMUP_RUNS = 3;
-    static final double WARMUP_SECONDS = 0.25;
+    static final double WARMUP_SECONDS = 0.4;
     /** Measurement: at least this many runs and this much time, at most MAX_RUNS runs. */
     static final int MIN_RUNS = 5;
     static final double MEASURE_SECONDS = 0.35;
@@ -32,17 +32,13 @@ public final class QuickTimer {
     public static Timing time(Body body) throws Exception {
         long t0 = System.nanoTime();
         int warm = 0;
-        double first = 0;
         while (warm < MIN_WARMUP_RUNS || (System.nanoTime() - t0) * 1e-9 < WARMUP_SECONDS) {
             long s = System.nanoTime();
             body.run();
             double dt = (System.nanoTime() - s) * 1e-9;
-            if (warm == 0) {
-                first = dt;
-            }
             warm++;
-            // Slow bodies (≥ 0.2 s) are already long enough to be compiled after two runs.
-            if (dt > 0.2 && warm >= 2) {
+            // Slow bodies are long enough to be compiled (on-stack replacement) after one or two runs.
+            if (dt > 1.0 || dt > 0.2 && warm >= 2) {
                 break;
             }
         }

@@ -249,7 +249,7 @@ public final class Report {
         out.println("  All implementations, rate (GFLOPS; * = Gelem/s), same run:");
         StringBuilder h = new StringBuilder(String.format(Locale.ROOT, "  %-15s %-18s", "operation", "size"));
         for (String i : impls) {
-            h.append(String.format(Locale.ROOT, " %14s", shorten(i)));
+            h.append(String.format(Locale.ROOT, " %17s", shorten(i)));
         }
         out.println(h);
         Set<String> seen = new LinkedHashSet<>();
@@ -260,7 +260,7 @@ public final class Report {
             StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "  %-15s %-18s", m.op(), m.size()));
             for (String i : impls) {
                 Measurement x = qb.find(m.op(), m.size(), i);
-                row.append(String.format(Locale.ROOT, " %14s", x == null ? "·"
+                row.append(String.format(Locale.ROOT, " %17s", x == null ? "·"
                         : String.format(Locale.ROOT, "%.2f", x.rate()) + (x.unit().equals("GFLOPS") ? "" : "*")));
             }
             out.println(row);
@@ -268,6 +268,6 @@ public final class Report {
     }
 
     private static String shorten(String s) {
-        return s.length() <= 14 ? s : s.substring(0, 14);
+        return s.length() <= 17 ? s : s.substring(0, 17);
     }
 }

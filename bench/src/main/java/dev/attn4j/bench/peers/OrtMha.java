@@ -40,7 +40,7 @@ public final class OrtMha implements AutoCloseable {
         /** com.microsoft.Attention (ORT's fused CPU attention) + output MatMul/Add. */
         CONTRIB("mha_e512_h8_contrib.onnx", "ORT Attention", false),
         /** The same, unidirectional (causal). */
-        CONTRIB_CAUSAL("mha_e512_h8_contrib_causal.onnx", "ORT Attention causal", true);
+        CONTRIB_CAUSAL("mha_e512_h8_contrib_causal.onnx", "ORT Attn causal", true);
 
         final String file;
         final String label;
