@@ -1,0 +1,369 @@
+package dev.attn4j.bench;
+
+import dev.attn4j.Kernels;
+import dev.attn4j.ScoreMask;
+import dev.attn4j.bench.peers.EjmlGemm;
+import dev.attn4j.bench.peers.GemmPeer;
+import dev.attn4j.bench.peers.NetlibGemm;
+import dev.attn4j.bench.peers.OrtMha;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Quick mode: times the key kernels, MHA and the peers with {@link QuickTimer} (median after warm-up), in one
+ * JVM, one after the other, so every ratio printed comes from the same run. Slow implementations are timed
+ * only at sizes where one call is short enough (estimated from their rate at the previous size); beyond that
+ * they are "n/a", never extrapolated.
+ */
+final class QuickBench {
+    /**
+     * Longest single call (estimated) we time: short for the float64 reference and the scalar fallback, which
+     * are only there for the speed-up columns; longer for the peers; attn4j's active kernels are timed at every
+     * size, they are what the report is about.
+     */
+    static final double REFERENCE_CALL_LIMIT = 0.12;
+    static final double SCALAR_CALL_LIMIT = 0.6;
+    static final double PEER_CALL_LIMIT = 1.5;
+    static final double BEST_CALL_LIMIT = 6.0;
+
+    static final int[] GEMM_SIZES = {32, 64, 128, 256, 512, 1024};
+    static final int[] MHA_LENGTHS = {128, 512, 2048};
+    static final int[] CAUSAL_LENGTHS = {512, 2048};
+    static final int[] DECODE_CACHE = {1024, 4096, 16384, 32768};
+    static final int[] SOFTMAX_COLS = {256, 1024, 4096};
+    static final int[] WSUM_N = {1024, 8192, 32768};
+    static final int[] FLASH_LEN = {128, 512, 2048};
+    static final int E = OrtMha.EMBED_DIM;
+    static final int H = OrtMha.NUM_HEADS;
+
+    final Kernels best = Kernels.best();
+    final Kernels scalar = Kernels.scalar();
+    final Kernels reference = Kernels.reference();
+    final ReportOptions options;
+    final Parallel parallel;
+    final Progress progress;
+    final List<Measurement> results = new ArrayList<>();
+    /** Peer name → "ok: detail" or "absent: reason" or "disagrees: …". */
+    final Map<String, String> peers = new LinkedHashMap<>();
+    final List<String> notes = new ArrayList<>();
+    private final Map<String, Double> lastRate = new HashMap<>();
+
+    double peakGflops1;
+    double peakGflopsN;
+    double bandwidthGBs;
+    String peakLabel;
+
+    QuickBench(ReportOptions options, Parallel parallel, Progress progress) {
+        this.options = options;
+        this.parallel = parallel;
+        this.progress = progress;
+    }
+
+    String bestName() {
+        return best.name();
+    }
+
+    /** The peak the attn4j rows are compared with: N threads' worth when running N threads. */
+    double peakFor(String op) {
+        return parallel.threads() > 1 && (op.startsWith("gemm") || op.startsWith("mha")) ? peakGflopsN : peakGflops1;
+    }
+
+    // ---------------------------------------------------------------- anchors
+
+    void anchors() throws Exception {
+        progress.show("anchors: FMA peak");
+        boolean vec = MachineInfo.vectorModulePresent();
+        int lanes = vec ? VectorAnchors.lanes() : 1;
+        long iters = 2_000_000;
+        float[] sink = new float[1];
+        QuickTimer.Timing t = QuickTimer.time(() -> sink[0] += vec ? VectorAnchors.fmaChains(iters, sink[0])
+                : ScalarAnchors.fmaChains(iters, sink[0]));
+        double flops = iters * 10.0 * lanes * 2;
+        peakGflops1 = flops / t.medianSeconds() * 1e-9;
+        peakLabel = vec ? "FMA peak (Java, " + lanes * 32 + "-bit chains)" : "FMA peak (Java, scalar chains: no Vector API)";
+        if (parallel.threads() > 1) {
+            int n = parallel.threads();
+            QuickTimer.Timing tn = QuickTimer.time(() -> parallel.forEach(n, i -> {
+                float r = vec ? VectorAnchors.fmaChains(iters, i) : ScalarAnchors.fmaChains(iters, i);
+                if (r == 42f) {
+                    sink[0]++;
+                }
+            }));
+            peakGflopsN = n * flops / tn.medianSeconds() * 1e-9;
+        } else {
+            peakGflopsN = peakGflops1;
+        }
+        progress.show("anchors: read bandwidth");
+        float[] big = new float[32 << 20];   // 128 MiB: far beyond any cache
+        for (int i = 0; i < big.length; i += 1024) {
+            big[i] = i;
+        }
+        QuickTimer.Timing b = QuickTimer.time(() -> sink[0] += vec ? VectorAnchors.readSum(big) : ScalarAnchors.readSum(big));
+        bandwidthGBs = 4.0 * big.length / b.medianSeconds() * 1e-9;
+        if (sink[0] == 42f) {
+            notes.add("");   // keeps the sums alive
+        }
+    }
+
+    // ---------------------------------------------------------------- timing helpers
+
+    /** Times body unless the estimated call time (from this impl's last rate on op) exceeds its limit. */
+    private void measure(String op, String size, double x, String impl, double work, String unit,
+                         QuickTimer.Body body) throws Exception {
+        String key = op + "|" + impl;
+        Double rate = lastRate.get(key);
+        double limit = impl.equals("reference") ? REFERENCE_CALL_LIMIT
+                : impl.equals(best.name()) ? BEST_CALL_LIMIT
+                : impl.equals("scalar") ? SCALAR_CALL_LIMIT : PEER_CALL_LIMIT;
+        if (rate != null && work / (rate * 1e9) > limit) {
+            return;   // too slow at this size: n/a in the table
+        }
+        progress.show(op + " " + size + " " + impl);
+        QuickTimer.Timing t = QuickTimer.time(body);
+        Measurement m = new Measurement(op, size, x, impl, t.medianSeconds(), work, unit, t.runs());
+        results.add(m);
+        lastRate.put(key, m.rate());
+    }
+
+    static float[] random(Random r, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = 2f * r.nextFloat() - 1f;
+        }
+        return a;
+    }
+
+    // ---------------------------------------------------------------- GEMM
+
+    void gemm() throws Exception {
+        List<GemmPeer> gemmPeers = new ArrayList<>();
+        loadGemmPeer(gemmPeers, "EJML", EjmlGemm::new);
+        loadGemmPeer(gemmPeers, "netlib", NetlibGemm::new);
+        Random r = new Random(11);
+        for (int n : GEMM_SIZES) {
+            float[] a = random(r, n * n);
+            float[] b = random(r, n * n);
+            float[] c = new float[n * n];
+            double flops = 2.0 * n * n * n;
+            String size = n + "³";
+            for (Kernels k : new Kernels[]{reference, scalar, best}) {
+                if (k == scalar && best == scalar) {
+                    continue;
+                }
+                measure("gemm", size, n, k.name(), flops, "GFLOPS",
+                        () -> parallel.gemmRows(k, false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n));
+            }
+            float[] expect = c.clone();
+            for (GemmPeer p : gemmPeers) {
+                float[] pc = new float[n * n];
+                p.multiply(n, n, n, a, b, pc);
+                Agreement.Check chk = Agreement.compare(expect, pc, n * n,
+                        4.0 * n * AccuracyCheck.EPS * n);   // |terms| ≤ 1, n of them: γ_n·n, both sides
+                if (!chk.ok()) {
+                    peers.put(p.name(), String.format(Locale.ROOT, "disagrees at n=%d: max |diff| %.2e > %.2e",
+                            n, chk.maxAbsDiff(), chk.tolerance()));
+                    continue;
+                }
+                measure("gemm", size, n, p.name(), flops, "GFLOPS", () -> p.multiply(n, n, n, a, b, pc));
+            }
+        }
+    }
+
+    private interface PeerFactory {
+        GemmPeer create() throws Exception;
+    }
+
+    private void loadGemmPeer(List<GemmPeer> list, String label, PeerFactory f) {
+        try {
+            GemmPeer p = f.create();
+            list.add(p);
+            peers.put(p.name(), "ok: " + p.detail());
+        } catch (Exception | LinkageError e) {
+            peers.put(label, "absent: " + e);
+        }
+    }
+
+    // ---------------------------------------------------------------- small kernels
+
+    void kernels() throws Exception {
+        Random r = new Random(12);
+        int rows = 256;
+        for (int cols : SOFTMAX_COLS) {
+            float[] x0 = random(r, rows * cols);
+            float[] x = x0.clone();
+            for (Kernels k : impls()) {
+                measure("softmax", rows + "×" + cols, cols, k.name(), (double) rows * cols, "Gelem/s", () -> {
+                    // Refill from x0 so every call sees the same inputs (softmax is in place).
+                    System.arraycopy(x0, 0, x, 0, x.length);
+                    k.scaledSoftmax(rows, cols, 0.125f, x, 0, cols, ScoreMask.none());
+                });
+            }
+        }
+        int d = 64;
+        for (int n : WSUM_N) {
+            float[] w = random(r, n);
+            float[] v = random(r, n * d);
+            float[] o = new float[d];
+            for (Kernels k : impls()) {
+                measure("weightedSum", "n=" + n + ", d=" + d, n, k.name(), 2.0 * n * d, "GFLOPS",
+                        () -> k.weightedSum(n, d, w, 0, v, 0, d, o, 0));
+            }
+        }
+        for (int len : FLASH_LEN) {
+            float[] q = random(r, len * d);
+            float[] kk = random(r, len * d);
+            float[] v = random(r, len * d);
+            float[] o = new float[len * d];
+            float scale = (float) (1 / Math.sqrt(d));
+            for (Kernels k : impls()) {
+                measure("flashAttention", "L=S=" + len + ", d=" + d, len, k.name(), 4.0 * len * len * d, "GFLOPS",
+                        () -> k.flashAttention(len, len, d, d, scale, q, 0, d, kk, 0, d, v, 0, d, ScoreMask.none(),
+                                o, 0, d));
+            }
+        }
+    }
+
+    private List<Kernels> impls() {
+        return best == scalar ? List.of(reference, scalar) : List.of(reference, scalar, best);
+    }
+
+    // ---------------------------------------------------------------- MHA and decode
+
+    void mha(Path outDir) throws Exception {
+        MhaWorkload simd = MhaWorkload.random(E, H, 2024, best, parallel);
+        Map<OrtMha.Graph, OrtMha> ort = new LinkedHashMap<>();
+        for (OrtMha.Graph g : OrtMha.Graph.values()) {
+            progress.show("loading ONNX Runtime, graph " + g.label());
+            try {
+                OrtMha o = new OrtMha(g, outDir.resolve("onnx"), parallel.threads(), simd.inProjWeight(),
+                        simd.inProjBias(), simd.outProjWeight(), simd.outProjBias());
+                ort.put(g, o);
+                peers.put(g.label(), "ok: " + o.detail());
+            } catch (Exception | LinkageError e) {
+                peers.put(g.label(), "absent: " + e);
+            }
+        }
+        try {
+            Random r = new Random(13);
+            for (int len : MHA_LENGTHS) {
+                mhaAt(simd, ort, r, len, false);
+            }
+            for (int len : CAUSAL_LENGTHS) {
+                mhaAt(simd, ort, r, len, true);
+            }
+        } finally {
+            for (OrtMha o : ort.values()) {
+                o.close();
+            }
+        }
+        decode(simd);
+    }
+
+    private void mhaAt(MhaWorkload simd, Map<OrtMha.Graph, OrtMha> ort, Random r, int len, boolean causal)
+            throws Exception {
+        float[] x = random(r, len * E);
+        float[] y = new float[len * E];
+        String op = causal ? "mha causal" : "mha";
+        String size = "N=" + len;
+        double flops = MhaWorkload.forwardFlops(1, len, E, causal);
+        for (Kernels k : impls()) {
+            MhaWorkload w = k == best ? simd : simd.with(k, parallel);
+            measure(op, size, len, k.name(), flops, "GFLOPS", () -> w.forward(x, 1, len, causal, y));
+        }
+        // attn4j's output, for the agreement check of each peer before it is timed.
+        simd.forward(x, 1, len, causal, y);
+        float[] expect = y.clone();
+        double tol = Agreement.mhaTolerance(E, E / H, len, expect, expect.length);
+        for (Map.Entry<OrtMha.Graph, OrtMha> e : ort.entrySet()) {
+            OrtMha o = e.getValue();
+            if (o.graph().causal() != causal) {
+                continue;
+            }
+            String name = o.graph().label();
+            if (peers.getOrDefault(name, "").startsWith("disagrees")) {
+                continue;
+            }
+            float[] py = new float[len * E];
+            o.forward(x, 1, len, py);
+            Agreement.Check chk = Agreement.compare(expect, py, py.length, tol);
+            if (!chk.ok()) {
+                peers.put(name, String.format(Locale.ROOT, "disagrees with attn4j at N=%d: max |diff| %.2e > %.2e",
+                        len, chk.maxAbsDiff(), chk.tolerance()));
+                continue;
+            }
+            notes.add(String.format(Locale.ROOT, "%s agrees with attn4j at %s %s: max |diff| %.1e ≤ %.1e",
+                    name, op, size, chk.maxAbsDiff(), chk.tolerance()));
+            measure(op, size, len, name, flops, "GFLOPS", () -> o.forward(x, 1, len, py));
+        }
+    }
+
+    private void decode(MhaWorkload simd) throws Exception {
+        int max = DECODE_CACHE[DECODE_CACHE.length - 1];
+        Random r = new Random(14);
+        float[] x = random(r, E);
+        float[] y = new float[E];
+        for (Kernels k : best == scalar ? List.of(scalar) : List.of(scalar, best)) {
+            MhaWorkload w = k == best ? simd : simd.with(k, parallel);
+            MhaWorkload.KvCache cache = new MhaWorkload.KvCache(max + 1, E);
+            // Fill the cache with real projected keys/values once (values do not change the cost).
+            float[] kv = random(r, max * E);
+            System.arraycopy(kv, 0, cache.keys, 0, kv.length);
+            System.arraycopy(kv, 0, cache.values, 0, kv.length);
+            for (int t : DECODE_CACHE) {
+                measure("decode", "cache=" + t, t, k.name(), MhaWorkload.decodeFlops(t, E), "GFLOPS", () -> {
+                    cache.setLength(t);
+                    w.decodeStep(x, cache, y);
+                });
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- lookup for tables
+
+    Measurement find(String op, String size, String impl) {
+        for (Measurement m : results) {
+            if (m.op().equals(op) && m.size().equals(size) && m.impl().equals(impl)) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    /** Shows one progress line on stderr, overwritten in place. */
+    static final class Progress {
+        private final PrintStream err;
+        private final long start = System.nanoTime();
+        private int lastLen;
+
+        Progress(PrintStream err) {
+            this.err = err;
+        }
+
+        void show(String what) {
+            String s = String.format(Locale.ROOT, "[%5.1fs] %s", (System.nanoTime() - start) * 1e-9, what);
+            err.print("\r" + s + " ".repeat(Math.max(0, lastLen - s.length())));
+            err.flush();
+            lastLen = s.length();
+        }
+
+        void clear() {
+            if (lastLen > 0) {
+                err.print("\r" + " ".repeat(lastLen) + "\r");
+                err.flush();
+                lastLen = 0;
+            }
+        }
+
+        double elapsed() {
+            return (System.nanoTime() - start) * 1e-9;
+        }
+    }
+}
