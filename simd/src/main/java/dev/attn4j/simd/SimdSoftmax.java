@@ -147,7 +147,8 @@ final class SimdSoftmax {
             e0.intoArray(x, off + j);
             s0 = s0.add(e0);
         }
-        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        // a fixed-order lane sum: reduceLanes(ADD) may add in another order once C2 compiles it
+        float sum = VectorWidth.sumLanes(s0.add(s1));
         // scalar tail, with the scalar twin of the vector exp
         for (; j < n; j++) {
             float e = SimdExp.exp(x[off + j] * scale - max);
