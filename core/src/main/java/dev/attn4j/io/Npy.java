@@ -127,7 +127,7 @@ public final class Npy {
             int[] tshape = SafeTensors.toTensorShape(name, shape);
             float[] data = new float[(int) count];
             if (count > 0) {
-                ByteBuffer buf = ch.map(FileChannel.MapMode.READ_ONLY, dataStart, bytes).order(ByteOrder.LITTLE_ENDIAN);
+                ByteBuffer buf = SafeTensors.readOrMap(ch, dataStart, bytes, name);
                 dtype.read(buf, data);
             }
             return Tensor.wrap(data, tshape);

@@ -29,7 +29,7 @@ import java.util.Objects;
  *
  * <p>{@link #open} reads and validates the whole header: every tensor's byte range must lie inside the
  * data section, agree with its dtype and shape, and not overlap another tensor's. Tensor data is read by
- * memory-mapping its byte range on {@link #tensor}; F32, F16, BF16, F64 and the integer dtypes convert to
+ * memory-mapping its byte range (above 1 MiB; smaller ones are read) on {@link #tensor}; F32, F16, BF16, F64 and the integer dtypes convert to
  * float32. Nothing is ever read outside the file and no buffer larger than the file is allocated.
  *
  * <p>Thread-safe: {@link #tensor} may be called concurrently. Close the file when done; tensors already
@@ -249,7 +249,7 @@ public final class SafeTensors implements Closeable {
         }
     }
 
-    private static ByteBuffer readFully(FileChannel ch, long pos, int len, String name) throws IOException {
+    static ByteBuffer readFully(FileChannel ch, long pos, int len, String name) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(len);
         while (buf.hasRemaining()) {
             int r = ch.read(buf, pos + buf.position());
@@ -332,11 +332,20 @@ public final class SafeTensors implements Closeable {
         long count = (e.end - e.begin) / e.dtype.size;
         float[] data = new float[(int) count];
         if (count > 0) {
-            ByteBuffer buf = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin, e.end - e.begin)
-                    .order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer buf = readOrMap(channel, dataStart + e.begin, e.end - e.begin, fileName);
             e.dtype.read(buf, data);
         }
         return Tensor.wrap(data, shape);
+    }
+
+    /** Tensors up to this size are read into the heap; a mapping costs more than copying them. */
+    static final long MAP_THRESHOLD = 1 << 20;
+
+    /** Little-endian bytes [pos, pos + len) of the file: read when small, memory-mapped when large. */
+    static ByteBuffer readOrMap(FileChannel ch, long pos, long len, String name) throws IOException {
+        ByteBuffer buf = len <= MAP_THRESHOLD ? readFully(ch, pos, (int) len, name)
+                : ch.map(FileChannel.MapMode.READ_ONLY, pos, len);
+        return buf.order(ByteOrder.LITTLE_ENDIAN);
     }
 
     static int[] toTensorShape(String where, long[] shape) throws MalformedFileException {
