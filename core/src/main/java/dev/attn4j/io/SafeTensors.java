@@ -30,7 +30,8 @@ import java.util.Objects;
  * <p>{@link #open} reads and validates the whole header: every tensor's byte range must lie inside the
  * data section, agree with its dtype and shape, and not overlap another tensor's. Tensor data is read by
  * memory-mapping its byte range (above 1 MiB; smaller ones are read) on {@link #tensor}; F32, F16, BF16, F64 and the integer dtypes convert to
- * float32. Nothing is ever read outside the file and no buffer larger than the file is allocated.
+ * float32. Nothing is ever read outside the file; what is allocated is bounded by the file's size (the
+ * header as read, and per tensor its float32 array: at most 4× the tensor's stored bytes, for 1-byte dtypes).
  *
  * <p>Thread-safe: {@link #tensor} may be called concurrently. Close the file when done; tensors already
  * read stay valid (they are copies).
@@ -444,17 +445,21 @@ public final class SafeTensors implements Closeable {
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             writeFully(ch, head);
             for (Tensor x : tensors.values()) {
-                float[] d = x.data();
-                ByteBuffer buf = ByteBuffer.allocate(4 * Math.min(d.length, 1 << 16)).order(ByteOrder.LITTLE_ENDIAN);
-                for (int i = 0; i < d.length; ) {
-                    buf.clear();
-                    int chunk = Math.min(d.length - i, 1 << 16);
-                    buf.asFloatBuffer().put(d, i, chunk);
-                    buf.limit(4 * chunk);
-                    writeFully(ch, buf);
-                    i += chunk;
-                }
+                writeFloats(ch, x.data());
             }
+        }
+    }
+
+    /** Writes floats little-endian through a bounded buffer. */
+    static void writeFloats(FileChannel ch, float[] d) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(4 * Math.min(d.length, 1 << 16)).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < d.length; ) {
+            buf.clear();
+            int chunk = Math.min(d.length - i, 1 << 16);
+            buf.asFloatBuffer().put(d, i, chunk);
+            buf.limit(4 * chunk);
+            writeFully(ch, buf);
+            i += chunk;
         }
     }
 
