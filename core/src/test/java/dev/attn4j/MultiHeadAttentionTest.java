@@ -307,7 +307,7 @@ class MultiHeadAttentionTest {
                 MultiHeadAttention par = builder.executor(r -> {
                     tasks.incrementAndGet();
                     pool.execute(r);
-                }, threads).parallelMinWork(0).build();
+                }, threads).parallelThreshold(0).build();
                 assertEquals(threads, par.parallelism());
                 assertArrayEquals(expected.data(), par.forward(q, k, v, mask).data(), threads + " threads");
                 assertTrue(tasks.get() > 0, "work was handed to the executor");
@@ -323,7 +323,7 @@ class MultiHeadAttentionTest {
         // an executor that refuses work: the calling thread does everything
         MultiHeadAttention refused = builder.executor(r -> {
             throw new RejectedExecutionException("full");
-        }, 4).parallelMinWork(0).build();
+        }, 4).parallelThreshold(0).build();
         assertArrayEquals(expected.data(), refused.forward(q, k, v, mask).data());
     }
 
@@ -335,7 +335,7 @@ class MultiHeadAttentionTest {
         ExecutorService helpers = Executors.newFixedThreadPool(2);
         ExecutorService callers = Executors.newFixedThreadPool(8);
         try {
-            MultiHeadAttention mha = randomMha(rnd, e, 2, 2, e, e, true).executor(helpers, 3).parallelMinWork(0).build();
+            MultiHeadAttention mha = randomMha(rnd, e, 2, 2, e, e, true).executor(helpers, 3).parallelThreshold(0).build();
             Tensor[] inputs = new Tensor[4];
             Tensor[] expected = new Tensor[4];
             for (int i = 0; i < inputs.length; i++) {
