@@ -22,6 +22,8 @@ import java.util.Objects;
  *   <li>{@link #keyPadding}: a boolean mask [B, S]; {@code true} = key j of batch b is padding, ignored.</li>
  * </ul>
  * Parts combine with {@link #and}: an entry is masked when any part masks it; additive masks add.
+ * Combining two boolean (or two additive) parts materializes one array: an [L, S] part repeats over
+ * the other's N slices, and a [B, L, S] part over the H heads of a [B·H, L, S] part.
  *
  * <p><b>Fully masked rows.</b> A query row in which every key is masked yields <b>zeros</b> in the
  * output and in the attention weights. (PyTorch yields NaN there; zeros keep a padded batch usable.)
@@ -102,7 +104,8 @@ public final class AttentionMask {
 
     /**
      * This mask combined with another: masked where either masks; additive masks add. Two boolean (or
-     * additive) parts must have the same shape, or one must be [L, S] and broadcast over the other's N.
+     * additive) parts must have the same shape, or one must be [L, S] (repeated over the other's N
+     * slices), or [B, L, S] with the other [B·H, L, S] (repeated over the H heads).
      * Two key-padding parts must have the same shape.
      *
      * @throws IllegalArgumentException if two parts of the same kind have incompatible shapes
@@ -119,7 +122,7 @@ public final class AttentionMask {
                 int[] shape = broadcastShape("boolean mask", bls, other.blockedShape);
                 boolean[] out = new boolean[size(shape)];
                 for (int i = 0; i < out.length; i++) {
-                    out[i] = bl[i % bl.length] | other.blocked[i % other.blocked.length];
+                    out[i] = bl[source(bls, shape, i)] | other.blocked[source(other.blockedShape, shape, i)];
                 }
                 bl = out;
                 bls = shape;
@@ -135,7 +138,7 @@ public final class AttentionMask {
                 int[] shape = broadcastShape("additive mask", ads, other.additiveShape);
                 float[] out = new float[size(shape)];
                 for (int i = 0; i < out.length; i++) {
-                    out[i] = ad[i % ad.length] + other.additive[i % other.additive.length];
+                    out[i] = ad[source(ads, shape, i)] + other.additive[source(other.additiveShape, shape, i)];
                 }
                 ad = out;
                 ads = shape;
@@ -273,11 +276,32 @@ public final class AttentionMask {
         }
         int[] la = Arrays.copyOfRange(a, a.length - 2, a.length);
         int[] lb = Arrays.copyOfRange(b, b.length - 2, b.length);
-        if (Arrays.equals(la, lb) && (a.length == 2 || b.length == 2)) {
-            return a.length == 3 ? a : b;
+        if (Arrays.equals(la, lb)) {
+            if (a.length == 2 || b.length == 2) {
+                return a.length == 3 ? a : b;
+            }
+            // [B, L, S] with [B·H, L, S]: each batch slice repeats over its H heads
+            int[] big = a[0] >= b[0] ? a : b;
+            int[] small = big == a ? b : a;
+            if (small[0] > 0 && big[0] % small[0] == 0) {
+                return big;
+            }
         }
         throw new IllegalArgumentException("other: " + what + " " + Arrays.toString(b) + " cannot combine with "
                 + what + " " + Arrays.toString(a));
+    }
+
+    /** The index in a part of shape {@code src} of element i of the combined part of shape {@code dst}. */
+    private static int source(int[] src, int[] dst, int i) {
+        int ls = dst[dst.length - 2] * dst[dst.length - 1];
+        if (src.length == 2) {
+            return i % ls;
+        }
+        if (dst.length == 2 || src[0] == dst[0]) {
+            return i;
+        }
+        int heads = dst[0] / src[0];
+        return (i / ls / heads) * ls + i % ls;
     }
 
     private static int size(int[] shape) {

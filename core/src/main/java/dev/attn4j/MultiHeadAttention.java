@@ -622,9 +622,16 @@ public final class MultiHeadAttention {
             return this;
         }
 
-        /** Stages below this many multiply-adds stay on the calling thread (tests set 0 to force splitting). */
-        Builder parallelMinWork(long minWork) {
-            this.parallelMinWork = minWork;
+        /**
+         * With an executor: a stage (a projection, or the attention) of fewer than {@code minMultiplyAdds}
+         * multiply-adds stays on the calling thread. Default 2^20; 0 always
+         * splits (useful to test determinism on small inputs). Results do not depend on it.
+         */
+        public Builder parallelThreshold(long minMultiplyAdds) {
+            if (minMultiplyAdds < 0) {
+                throw new IllegalArgumentException("minMultiplyAdds: must be ≥ 0 but was " + minMultiplyAdds);
+            }
+            this.parallelMinWork = minMultiplyAdds;
             return this;
         }
 

@@ -155,7 +155,7 @@ final class Json {
             skipWs();
             Object v = value(depth + 1);
             if (map.containsKey(key)) {
-                throw new MalformedFileException(what + ": duplicate key \"" + abbreviate(key) + "\" at offset " + keyPos);
+                throw errorAt(keyPos, "duplicate key \"" + abbreviate(key) + "\"");
             }
             map.put(key, v);
             skipWs();
@@ -201,22 +201,21 @@ final class Json {
         StringBuilder sb = new StringBuilder();
         while (true) {
             if (pos >= src.length()) {
-                throw new MalformedFileException(what + ": unterminated string starting at offset " + start);
+                throw errorAt(start, "unterminated string");
             }
             char c = src.charAt(pos++);
             if (c == '"') {
                 return sb.toString();
             }
             if (c < 0x20) {
-                throw new MalformedFileException(what + ": control character 0x" + Integer.toHexString(c)
-                        + " inside a string at offset " + (pos - 1));
+                throw errorAt(pos - 1, "control character 0x" + Integer.toHexString(c) + " inside a string");
             }
             if (c != '\\') {
                 sb.append(c);
                 continue;
             }
             if (pos >= src.length()) {
-                throw new MalformedFileException(what + ": unterminated escape at offset " + (pos - 1));
+                throw errorAt(pos - 1, "unterminated escape");
             }
             char e = src.charAt(pos++);
             switch (e) {
@@ -230,13 +229,13 @@ final class Json {
                 case 't': sb.append('\t'); break;
                 case 'u': {
                     if (pos + 4 > src.length()) {
-                        throw new MalformedFileException(what + ": truncated \\u escape at offset " + (pos - 2));
+                        throw errorAt(pos - 2, "truncated \\u escape");
                     }
                     int cp = 0;
                     for (int i = 0; i < 4; i++) {
                         int d = Character.digit(src.charAt(pos + i), 16);
                         if (d < 0) {
-                            throw new MalformedFileException(what + ": invalid \\u escape at offset " + (pos - 2));
+                            throw errorAt(pos - 2, "invalid \\u escape");
                         }
                         cp = cp * 16 + d;
                     }
@@ -245,7 +244,7 @@ final class Json {
                     break;
                 }
                 default:
-                    throw new MalformedFileException(what + ": invalid escape \\" + printable(e) + " at offset " + (pos - 2));
+                    throw errorAt(pos - 2, "invalid escape \\" + printable(e));
             }
         }
     }
@@ -334,6 +333,10 @@ final class Json {
     }
 
     private MalformedFileException error(String msg) {
-        return new MalformedFileException(what + ": invalid JSON at offset " + pos + ": " + msg);
+        return errorAt(pos, msg);
+    }
+
+    private MalformedFileException errorAt(int offset, String msg) {
+        return new MalformedFileException(what + ": invalid JSON at offset " + offset + ": " + msg);
     }
 }

@@ -26,7 +26,8 @@ import java.util.Objects;
  * <p>Reads little-endian {@code <f4}, {@code <f8} and {@code <f2} (converted to float32), C order, rank 0–4
  * (rank 0 becomes shape [1]). Everything else — Fortran order, object or structured dtypes, big-endian
  * or integer data, a truncated file, a malformed header — is a {@link MalformedFileException} naming it.
- * Nothing is read outside the file and no buffer larger than the file is allocated.
+ * Nothing is read outside the file; allocation is bounded by the file size (the float32 result of {@code <f2}
+ * data is twice its stored size).
  */
 public final class Npy {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
@@ -127,7 +128,7 @@ public final class Npy {
             int[] tshape = SafeTensors.toTensorShape(name, shape);
             float[] data = new float[(int) count];
             if (count > 0) {
-                ByteBuffer buf = ch.map(FileChannel.MapMode.READ_ONLY, dataStart, bytes).order(ByteOrder.LITTLE_ENDIAN);
+                ByteBuffer buf = SafeTensors.readOrMap(ch, dataStart, bytes, name);
                 dtype.read(buf, data);
             }
             return Tensor.wrap(data, tshape);
@@ -210,13 +211,10 @@ public final class Npy {
         byte[] hdr = h.toString().getBytes(StandardCharsets.ISO_8859_1);
         ByteBuffer head = ByteBuffer.allocate(10 + hdr.length).order(ByteOrder.LITTLE_ENDIAN);
         head.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) hdr.length).put(hdr).flip();
-        float[] d = tensor.data();
-        ByteBuffer data = ByteBuffer.allocate(4 * d.length).order(ByteOrder.LITTLE_ENDIAN);
-        data.asFloatBuffer().put(d);
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             SafeTensors.writeFully(ch, head);
-            SafeTensors.writeFully(ch, data);
+            SafeTensors.writeFloats(ch, tensor.data());
         }
     }
 

@@ -29,8 +29,9 @@ import java.util.Objects;
  *
  * <p>{@link #open} reads and validates the whole header: every tensor's byte range must lie inside the
  * data section, agree with its dtype and shape, and not overlap another tensor's. Tensor data is read by
- * memory-mapping its byte range on {@link #tensor}; F32, F16, BF16, F64 and the integer dtypes convert to
- * float32. Nothing is ever read outside the file and no buffer larger than the file is allocated.
+ * memory-mapping its byte range (above 1 MiB; smaller ones are read) on {@link #tensor}; F32, F16, BF16, F64 and the integer dtypes convert to
+ * float32. Nothing is ever read outside the file; what is allocated is bounded by the file's size (the
+ * header as read, and per tensor its float32 array: at most 4× the tensor's stored bytes, for 1-byte dtypes).
  *
  * <p>Thread-safe: {@link #tensor} may be called concurrently. Close the file when done; tensors already
  * read stay valid (they are copies).
@@ -249,7 +250,7 @@ public final class SafeTensors implements Closeable {
         }
     }
 
-    private static ByteBuffer readFully(FileChannel ch, long pos, int len, String name) throws IOException {
+    static ByteBuffer readFully(FileChannel ch, long pos, int len, String name) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(len);
         while (buf.hasRemaining()) {
             int r = ch.read(buf, pos + buf.position());
@@ -332,11 +333,20 @@ public final class SafeTensors implements Closeable {
         long count = (e.end - e.begin) / e.dtype.size;
         float[] data = new float[(int) count];
         if (count > 0) {
-            ByteBuffer buf = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin, e.end - e.begin)
-                    .order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer buf = readOrMap(channel, dataStart + e.begin, e.end - e.begin, fileName);
             e.dtype.read(buf, data);
         }
         return Tensor.wrap(data, shape);
+    }
+
+    /** Tensors up to this size are read into the heap; a mapping costs more than copying them. */
+    static final long MAP_THRESHOLD = 1 << 20;
+
+    /** Little-endian bytes [pos, pos + len) of the file: read when small, memory-mapped when large. */
+    static ByteBuffer readOrMap(FileChannel ch, long pos, long len, String name) throws IOException {
+        ByteBuffer buf = len <= MAP_THRESHOLD ? readFully(ch, pos, (int) len, name)
+                : ch.map(FileChannel.MapMode.READ_ONLY, pos, len);
+        return buf.order(ByteOrder.LITTLE_ENDIAN);
     }
 
     static int[] toTensorShape(String where, long[] shape) throws MalformedFileException {
@@ -435,17 +445,21 @@ public final class SafeTensors implements Closeable {
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             writeFully(ch, head);
             for (Tensor x : tensors.values()) {
-                float[] d = x.data();
-                ByteBuffer buf = ByteBuffer.allocate(4 * Math.min(d.length, 1 << 16)).order(ByteOrder.LITTLE_ENDIAN);
-                for (int i = 0; i < d.length; ) {
-                    buf.clear();
-                    int chunk = Math.min(d.length - i, 1 << 16);
-                    buf.asFloatBuffer().put(d, i, chunk);
-                    buf.limit(4 * chunk);
-                    writeFully(ch, buf);
-                    i += chunk;
-                }
+                writeFloats(ch, x.data());
             }
+        }
+    }
+
+    /** Writes floats little-endian through a bounded buffer. */
+    static void writeFloats(FileChannel ch, float[] d) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(4 * Math.min(d.length, 1 << 16)).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < d.length; ) {
+            buf.clear();
+            int chunk = Math.min(d.length - i, 1 << 16);
+            buf.asFloatBuffer().put(d, i, chunk);
+            buf.limit(4 * chunk);
+            writeFully(ch, buf);
+            i += chunk;
         }
     }
 

@@ -1,0 +1,41 @@
+package dev.attn4j;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+
+import static dev.attn4j.AttentionTest.assertMessage;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class KvCacheTest {
+    @Test
+    void appendsPerBatchAndRefusesWhenFull() {
+        KvCache c = new KvCache(2, 1, 2, 3);
+        // [batch 2, tokens 2, width 2]
+        c.append(Tensor.wrap(new float[]{1, 2, 3, 4, 5, 6, 7, 8}, 2, 2, 2), Tensor.wrap(new float[]{-1, -2, -3, -4, -5, -6, -7, -8}, 2, 2, 2));
+        assertEquals(2, c.length());
+        assertEquals(1, c.remaining());
+        assertArrayEquals(new float[]{1, 2, 3, 4}, Arrays.copyOfRange(c.keys, c.offset(0, 0), c.offset(0, 2)));
+        assertArrayEquals(new float[]{5, 6, 7, 8}, Arrays.copyOfRange(c.keys, c.offset(1, 0), c.offset(1, 2)));
+        assertArrayEquals(new float[]{-5, -6, -7, -8}, Arrays.copyOfRange(c.values, c.offset(1, 0), c.offset(1, 2)));
+        float[] before = c.keys.clone();
+        Tensor two = Tensor.zeros(2, 2, 2);
+        assertMessage(assertThrows(IllegalStateException.class, () -> c.append(two, two)),
+                "KvCache full: capacity 3, 2 tokens cached, cannot append 2 more");
+        assertArrayEquals(before, c.keys, "nothing written");
+        assertEquals(2, c.length());
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> c.append(Tensor.zeros(2, 1, 3), Tensor.zeros(2, 1, 3))),
+                "k: expected [2, T, 2] but was [2, 1, 3]");
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> c.append(Tensor.zeros(2, 1, 2), Tensor.zeros(2, 2, 2))),
+                "v: expected [2, 1, 2] but was [2, 2, 2]");
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> c.append(new float[3], 0, new float[4], 0, 1)),
+                "k: [2, 1, 2] at offset 0 needs 4 elements but k.length is 3");
+        assertThrows(NullPointerException.class, () -> c.append(null, 0, new float[4], 0, 1));
+        c.append(new float[4], 0, new float[4], 0, 1);
+        assertEquals(3, c.length());
+        c.reset();
+        assertEquals(0, c.length());
+    }
+}
