@@ -1,9 +1,8 @@
 package dev.attn4j;
 
+import dev.attn4j.parallel.WorkItems;
+
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 
 /**
@@ -13,9 +12,8 @@ import java.util.function.IntConsumer;
  * <em>which</em> items it runs, never how an item computes. With kernels that are deterministic per
  * row this makes results bitwise identical for any executor and parallelism.
  *
- * <p>The calling thread always works too and waits only for items another thread has already claimed,
- * never for a helper task to start; so a saturated or shared executor (even one whose threads are
- * themselves inside such a call) cannot deadlock it, and no thread is ever created here.
+ * <p>Scheduling is {@link WorkItems}': the calling thread works too and never waits for a task that has
+ * not started, so a saturated or shared executor cannot deadlock a call.
  */
 final class WorkSplitter {
     private final Executor executor;
@@ -44,59 +42,6 @@ final class WorkSplitter {
             }
             return;
         }
-        AtomicInteger next = new AtomicInteger();
-        AtomicInteger done = new AtomicInteger();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Object lock = new Object();
-        Runnable worker = () -> {
-            int i;
-            while ((i = next.getAndIncrement()) < items) {
-                try {
-                    if (failure.get() == null) {
-                        work.accept(i);
-                    }
-                } catch (Throwable t) {
-                    failure.compareAndSet(null, t);
-                } finally {
-                    if (done.incrementAndGet() == items) {
-                        synchronized (lock) {
-                            lock.notifyAll();
-                        }
-                    }
-                }
-            }
-        };
-        int helpers = Math.min(parallelism, items) - 1;
-        for (int t = 0; t < helpers; t++) {
-            try {
-                executor.execute(worker);
-            } catch (RejectedExecutionException e) {
-                break; // the calling thread does the rest
-            }
-        }
-        worker.run();
-        boolean interrupted = false;
-        synchronized (lock) {
-            while (done.get() < items) {
-                try {
-                    lock.wait();
-                } catch (InterruptedException e) {
-                    interrupted = true; // finish: the caller's arrays are being written by the helpers
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        Throwable t = failure.get();
-        if (t instanceof RuntimeException) {
-            throw (RuntimeException) t;
-        }
-        if (t instanceof Error) {
-            throw (Error) t;
-        }
-        if (t != null) {
-            throw new IllegalStateException(t);
-        }
+        WorkItems.run(executor, parallelism, items, work);
     }
 }
