@@ -15,7 +15,7 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * {@code Kernels.best().gemm} on float32, one thread: C = A·B (α = 1, β = 0) for the shapes attention and the
- * acceptance targets use. The shape is {@code m,n,k,T} with T one of NN, NT, TN, TT (op(A) op(B)).
+ * acceptance targets use. The shape is {@code MxNxK:T} with T one of NN, NT, TN, TT (op(A) op(B)).
  *
  * <p>Secondary results (ops/s): {@code flops} = 2·m·n·k per call, to read against {@link PeakBench#fmaPeak};
  * {@code bytes} = 4·(m·k + k·n), the operands read once, to read GEMV (m = 1) against
@@ -28,10 +28,10 @@ import org.openjdk.jmh.annotations.State;
 @Fork(jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xms2g", "-Xmx2g"})
 public class GemmBench {
 
-    @Param({"256,256,256,NN", "512,512,512,NN", "1024,1024,1024,NN", "2048,2048,2048,NN",
-            "257,257,257,NN", "1000,1000,1000,NN", "1023,1023,1023,NN",
-            "512,512,64,NT", "512,64,512,NN", "2048,2048,64,NT",
-            "1,4096,4096,NN"})
+    @Param({"256x256x256:NN", "512x512x512:NN", "1024x1024x1024:NN", "2048x2048x2048:NN",
+            "257x257x257:NN", "1000x1000x1000:NN", "1023x1023x1023:NN",
+            "512x512x64:NT", "512x64x512:NN", "2048x2048x64:NT",
+            "1x4096x4096:NN"})
     public String shape;
 
     int m;
@@ -46,12 +46,12 @@ public class GemmBench {
 
     @Setup
     public void setUp() {
-        String[] f = shape.split(",");
-        m = Integer.parseInt(f[0].trim());
-        n = Integer.parseInt(f[1].trim());
-        k = Integer.parseInt(f[2].trim());
-        transA = f[3].trim().charAt(0) == 'T';
-        transB = f[3].trim().charAt(1) == 'T';
+        String[] f = shape.trim().split("[x:]");
+        m = Integer.parseInt(f[0]);
+        n = Integer.parseInt(f[1]);
+        k = Integer.parseInt(f[2]);
+        transA = f[3].charAt(0) == 'T';
+        transB = f[3].charAt(1) == 'T';
         SplittableRandom rnd = new SplittableRandom(42);
         a = new float[m * k];
         b = new float[k * n];

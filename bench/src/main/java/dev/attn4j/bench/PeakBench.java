@@ -87,6 +87,11 @@ public class PeakBench {
         return r;
     }
 
+    /** {@link #fmaChains} for harnesses outside JMH that interleave the peak with another kernel. */
+    public static float fmaChainsPublic(float xs, float ys, int steps) {
+        return fmaChains(xs, ys, steps);
+    }
+
     /** {@value #CHAINS} independent chains c ← c·x + y; the values converge to y/(1-x), no overflow or subnormals. */
     static float fmaChains(float xs, float ys, int steps) {
         FloatVector x = FloatVector.broadcast(S, xs);

@@ -63,6 +63,9 @@ final class SimdGemm {
     /** The tile property for tuning: {@code MRxNV}, e.g. {@code 4x2}. */
     static final String TILE_PROPERTY = "attn4j.gemm.tile";
 
+    /** The depth-block property for tuning (a positive multiple of 8); the default is derived below. */
+    static final String KC_PROPERTY = "attn4j.gemm.kc";
+
     /** Rows of the register tile. */
     static final int MR;
     /** Vectors per row of the register tile. */
@@ -99,7 +102,7 @@ final class SimdGemm {
         MR = tile[0];
         NV = tile[1];
         NR = NV * L;
-        KC = Math.max(128, Math.min(512, (16 * 1024 / (4 * NR)) / 8 * 8));
+        KC = Integer.getInteger(KC_PROPERTY, Math.max(128, Math.min(512, (16 * 1024 / (4 * NR)) / 8 * 8)));
         MC = Math.max(MR, (256 * 1024 / (4 * KC)) / MR * MR);
         NC = Math.max(NR, (4 * 1024 * 1024 / (4 * KC)) / NR * NR);
     }
