@@ -1,6 +1,9 @@
 package dev.attn4j.bench;
 
 import dev.attn4j.Kernels;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -15,12 +18,17 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * {@code Kernels.best().gemm} on float32, one thread: C = A·B (α = 1, β = 0) for the shapes attention and the
- * acceptance targets use. The shape is {@code m,n,k,T} with T one of NN, NT, TN, TT (op(A) op(B)).
+ * acceptance targets use. The shape is {@code MxNxK:T} with T one of NN, NT, TN, TT (op(A) op(B)).
  *
  * <p>Secondary results (ops/s): {@code flops} = 2·m·n·k per call, to read against {@link PeakBench#fmaPeak};
  * {@code bytes} = 4·(m·k + k·n), the operands read once, to read GEMV (m = 1) against
  * {@link PeakBench#readBandwidth}. Run both in the same JMH invocation and use the ratios:
  * {@code java -jar bench/target/benchmarks.jar 'GemmBench|PeakBench' -f 1 -wi 3 -i 5 -w 1 -r 1}.
+ *
+ * <p>{@link #main} is a second harness for shared, loaded machines, where JMH's wall-clock rates of two
+ * benchmarks run minutes apart are not comparable: it alternates short slices of the FMA peak (or the read
+ * bandwidth, for m = 1) and the GEMM in one JVM, times each slice in thread CPU time (so time the scheduler
+ * gives to other processes is not counted), and prints the median of the per-pair ratios.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -28,10 +36,10 @@ import org.openjdk.jmh.annotations.State;
 @Fork(jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xms2g", "-Xmx2g"})
 public class GemmBench {
 
-    @Param({"256,256,256,NN", "512,512,512,NN", "1024,1024,1024,NN", "2048,2048,2048,NN",
-            "257,257,257,NN", "1000,1000,1000,NN", "1023,1023,1023,NN",
-            "512,512,64,NT", "512,64,512,NN", "2048,2048,64,NT",
-            "1,4096,4096,NN"})
+    @Param({"256x256x256:NN", "512x512x512:NN", "1024x1024x1024:NN", "2048x2048x2048:NN",
+            "257x257x257:NN", "1000x1000x1000:NN", "1023x1023x1023:NN",
+            "512x512x64:NT", "512x64x512:NN", "2048x2048x64:NT",
+            "1x4096x4096:NN"})
     public String shape;
 
     int m;
@@ -46,12 +54,12 @@ public class GemmBench {
 
     @Setup
     public void setUp() {
-        String[] f = shape.split(",");
-        m = Integer.parseInt(f[0].trim());
-        n = Integer.parseInt(f[1].trim());
-        k = Integer.parseInt(f[2].trim());
-        transA = f[3].trim().charAt(0) == 'T';
-        transB = f[3].trim().charAt(1) == 'T';
+        String[] f = shape.trim().split("[x:]");
+        m = Integer.parseInt(f[0]);
+        n = Integer.parseInt(f[1]);
+        k = Integer.parseInt(f[2]);
+        transA = f[3].charAt(0) == 'T';
+        transB = f[3].charAt(1) == 'T';
         SplittableRandom rnd = new SplittableRandom(42);
         a = new float[m * k];
         b = new float[k * n];
@@ -74,5 +82,78 @@ public class GemmBench {
         counters.flops += 2L * m * n * k;
         counters.bytes += 4L * ((long) m * k + (long) k * n);
         return c;
+    }
+
+    /**
+     * Interleaved ratios: {@code java --add-modules=jdk.incubator.vector -cp bench/target/benchmarks.jar
+     * dev.attn4j.bench.GemmBench [shape ...]} (default: the {@code shape} parameters above); slice length
+     * {@code -Dslice.ms=100}, pairs {@code -Dpairs=21}.
+     */
+    public static void main(String[] args) {
+        String[] shapes = args.length > 0 ? args : defaultShapes();
+        long slice = Long.getLong("slice.ms", 100) * 1_000_000L;
+        int pairs = Integer.getInteger("pairs", 21);
+        System.out.println("# " + Kernels.best().name() + ", " + Runtime.version() + ", slices of "
+                + slice / 1_000_000 + " ms CPU time, median of " + pairs + " pairs");
+        System.out.printf("%-18s %10s %10s %7s%n", "shape", "GFLOPS", "peak", "ratio");
+        PeakBench peak = new PeakBench();
+        peak.mib = 64;
+        peak.setUp();
+        PeakBench.Counters pc = new PeakBench.Counters();
+        for (String sh : shapes) {
+            GemmBench g = new GemmBench();
+            g.shape = sh;
+            g.setUp();
+            boolean gemv = g.m == 1;
+            PeakBench.Counters gc = new PeakBench.Counters();
+            double[] ratio = new double[pairs];
+            double[] rate = new double[pairs];
+            double[] anchor = new double[pairs];
+            for (int r = -3; r < pairs; r++) { // 3 pairs of warm-up
+                pc.reset();
+                long t = cpuSlice(slice, () -> {
+                    if (gemv) {
+                        peak.readBandwidth(pc);
+                    } else {
+                        peak.fmaPeak(pc);
+                    }
+                });
+                double a = (gemv ? pc.bytes : pc.flops) / (double) t;
+                gc.reset();
+                t = cpuSlice(slice, () -> g.gemm(gc));
+                double x = (gemv ? gc.bytes : gc.flops) / (double) t;
+                if (r >= 0) {
+                    ratio[r] = x / a;
+                    rate[r] = x;
+                    anchor[r] = a;
+                }
+            }
+            Arrays.sort(ratio);
+            Arrays.sort(rate);
+            Arrays.sort(anchor);
+            System.out.printf("%-18s %10.1f %10.1f %7.3f%s%n", sh, rate[pairs / 2], anchor[pairs / 2],
+                    ratio[pairs / 2], gemv ? "   (GB/s vs read bandwidth)" : "");
+        }
+    }
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    /** Runs body repeatedly for at least the given thread CPU time; returns the CPU nanoseconds used. */
+    private static long cpuSlice(long nanos, Runnable body) {
+        long t0 = THREADS.getCurrentThreadCpuTime();
+        long t;
+        do {
+            body.run();
+            t = THREADS.getCurrentThreadCpuTime() - t0;
+        } while (t < nanos);
+        return t;
+    }
+
+    private static String[] defaultShapes() {
+        try {
+            return GemmBench.class.getField("shape").getAnnotation(Param.class).value();
+        } catch (NoSuchFieldException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -63,6 +63,9 @@ final class SimdGemm {
     /** The tile property for tuning: {@code MRxNV}, e.g. {@code 4x2}. */
     static final String TILE_PROPERTY = "attn4j.gemm.tile";
 
+    /** The depth-block property for tuning (a positive multiple of 8); the default is derived below. */
+    static final String KC_PROPERTY = "attn4j.gemm.kc";
+
     /** Rows of the register tile. */
     static final int MR;
     /** Vectors per row of the register tile. */
@@ -84,8 +87,8 @@ final class SimdGemm {
     /** Largest m that takes the direct (unpacked) path when B is not transposed. */
     static final int DIRECT_MAX_M = 2;
 
-    /** Width of the per-row accumulator strip of the direct path: 8 KiB, so it stays in L1 next to B's stream. */
-    private static final int DIRECT_STRIP = 2048;
+    /** Width of the per-row accumulator strip of the direct path: 16 KiB, so it stays in L1 next to B's stream. */
+    private static final int DIRECT_STRIP = 4096;
 
     static {
         int[] tile = chooseTile(System.getProperty(TILE_PROPERTY), S.vectorBitSize());
@@ -99,7 +102,7 @@ final class SimdGemm {
         MR = tile[0];
         NV = tile[1];
         NR = NV * L;
-        KC = Math.max(128, Math.min(512, (16 * 1024 / (4 * NR)) / 8 * 8));
+        KC = Integer.getInteger(KC_PROPERTY, Math.max(128, Math.min(512, (16 * 1024 / (4 * NR)) / 8 * 8)));
         MC = Math.max(MR, (256 * 1024 / (4 * KC)) / MR * MR);
         NC = Math.max(NR, (4 * 1024 * 1024 / (4 * KC)) / NR * NR);
     }
@@ -367,7 +370,42 @@ final class SimdGemm {
                 for (int pc = 0; pc < k; pc += KC) {
                     int kc = Math.min(KC, k - pc);
                     Arrays.fill(acc, 0, w, 0f);
-                    for (int p = pc; p < pc + kc; p++) {
+                    int p = pc;
+                    // four rows of B per pass over the strip: the strip is loaded and stored once per four
+                    // FMAs, which still run in order p, p+1, p+2, p+3 on each element
+                    for (; p + 3 < pc + kc; p += 4) {
+                        float a0 = a[aOff + i * aRow + p * aCol];
+                        float a1 = a[aOff + i * aRow + (p + 1) * aCol];
+                        float a2 = a[aOff + i * aRow + (p + 2) * aCol];
+                        float a3 = a[aOff + i * aRow + (p + 3) * aCol];
+                        FloatVector av0 = FloatVector.broadcast(S, a0);
+                        FloatVector av1 = FloatVector.broadcast(S, a1);
+                        FloatVector av2 = FloatVector.broadcast(S, a2);
+                        FloatVector av3 = FloatVector.broadcast(S, a3);
+                        int b0 = bOff + p * ldb + jc;
+                        int b1 = b0 + ldb;
+                        int b2 = b1 + ldb;
+                        int b3 = b2 + ldb;
+                        int j = 0;
+                        for (; j < bound; j += L) {
+                            FloatVector s = FloatVector.fromArray(S, acc, j);
+                            s = av0.fma(FloatVector.fromArray(S, b, b0 + j), s);
+                            s = av1.fma(FloatVector.fromArray(S, b, b1 + j), s);
+                            s = av2.fma(FloatVector.fromArray(S, b, b2 + j), s);
+                            s = av3.fma(FloatVector.fromArray(S, b, b3 + j), s);
+                            s.intoArray(acc, j);
+                        }
+                        // scalar tail
+                        for (; j < w; j++) {
+                            float s = acc[j];
+                            s = Math.fma(a0, b[b0 + j], s);
+                            s = Math.fma(a1, b[b1 + j], s);
+                            s = Math.fma(a2, b[b2 + j], s);
+                            s = Math.fma(a3, b[b3 + j], s);
+                            acc[j] = s;
+                        }
+                    }
+                    for (; p < pc + kc; p++) {
                         float aip = a[aOff + i * aRow + p * aCol];
                         FloatVector av = FloatVector.broadcast(S, aip);
                         int brow = bOff + p * ldb + jc;
