@@ -41,7 +41,6 @@ final class SimdFlashAttention {
     static final int BR = 2 * L;
     /** Keys per tile: a multiple of the 5-key score micro-kernel; P·V reuses each O block over BC keys. */
     static final int BC = 60;
-    private static final int PHASE = Integer.getInteger("flash.phase", 3);
     private static final float NEG_INF = Float.NEGATIVE_INFINITY;
     private static final float[] IOTA = new float[L];
 
@@ -98,8 +97,8 @@ final class SimdFlashAttention {
                 } else if (!none) {
                     generalMask(sc.st, jn, rows, i0, j0, mask);
                 }
-                int nAct = PHASE >= 2 ? onlineSoftmax(sc, jn, rows) : 0;
-                if (PHASE >= 3 && nAct > 0) {
+                int nAct = onlineSoftmax(sc, jn, rows);
+                if (nAct > 0) {
                     pv(sc, nAct, jn, v, vOff + j0 * ldv, ldv, dv);
                 }
             }
@@ -258,7 +257,7 @@ final class SimdFlashAttention {
     /**
      * O_r ← α_r·O_r + Σ_j p_rj·V_j for the active rows r: runs of consecutive active rows in groups
      * of 5 rows × 2 vectors of columns (10 accumulators + 2 V vectors + 1 broadcast: fits the 16 AVX2
-     * registers without spilling), leftover rows one at a time over 4 vectors of columns.
+     * registers without spilling), leftover rows one at a time over 8 vectors of columns.
      */
     private static void pv(Scratch sc, int nAct, int jn, float[] v, int vOff, int ldv, int dv) {
         int[] act = sc.act;
@@ -341,7 +340,38 @@ final class SimdFlashAttention {
     private static void pvRow(float[] o, float[] st, int r, float al, int c0, int jn,
                               float[] v, int vOff, int ldv, int dv) {
         int c = c0;
-        // four independent chains: one chain alone would wait out the FMA latency on every key
+        // eight independent chains (2 FMA pipes × 4 cycles latency): fewer would wait on the latency
+        for (; c + 8 * L <= dv; c += 8 * L) {
+            int oc = r * dv + c;
+            FloatVector a0 = FloatVector.fromArray(S, o, oc).mul(al);
+            FloatVector a1 = FloatVector.fromArray(S, o, oc + L).mul(al);
+            FloatVector a2 = FloatVector.fromArray(S, o, oc + 2 * L).mul(al);
+            FloatVector a3 = FloatVector.fromArray(S, o, oc + 3 * L).mul(al);
+            FloatVector a4 = FloatVector.fromArray(S, o, oc + 4 * L).mul(al);
+            FloatVector a5 = FloatVector.fromArray(S, o, oc + 5 * L).mul(al);
+            FloatVector a6 = FloatVector.fromArray(S, o, oc + 6 * L).mul(al);
+            FloatVector a7 = FloatVector.fromArray(S, o, oc + 7 * L).mul(al);
+            int vr = vOff + c;
+            for (int j = 0; j < jn; j++, vr += ldv) {
+                FloatVector p = FloatVector.broadcast(S, st[j * BR + r]);
+                a0 = FloatVector.fromArray(S, v, vr).fma(p, a0);
+                a1 = FloatVector.fromArray(S, v, vr + L).fma(p, a1);
+                a2 = FloatVector.fromArray(S, v, vr + 2 * L).fma(p, a2);
+                a3 = FloatVector.fromArray(S, v, vr + 3 * L).fma(p, a3);
+                a4 = FloatVector.fromArray(S, v, vr + 4 * L).fma(p, a4);
+                a5 = FloatVector.fromArray(S, v, vr + 5 * L).fma(p, a5);
+                a6 = FloatVector.fromArray(S, v, vr + 6 * L).fma(p, a6);
+                a7 = FloatVector.fromArray(S, v, vr + 7 * L).fma(p, a7);
+            }
+            a0.intoArray(o, oc);
+            a1.intoArray(o, oc + L);
+            a2.intoArray(o, oc + 2 * L);
+            a3.intoArray(o, oc + 3 * L);
+            a4.intoArray(o, oc + 4 * L);
+            a5.intoArray(o, oc + 5 * L);
+            a6.intoArray(o, oc + 6 * L);
+            a7.intoArray(o, oc + 7 * L);
+        }
         for (; c + 4 * L <= dv; c += 4 * L) {
             int oc = r * dv + c;
             FloatVector a0 = FloatVector.fromArray(S, o, oc).mul(al);
