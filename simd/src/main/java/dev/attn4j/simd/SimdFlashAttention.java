@@ -22,8 +22,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code ℓ' = α·ℓ + Σ_j p_j}, {@code O' = α·O + Σ_j p_j·V_j}; at the end {@code O/ℓ}, or zeros when
  * ℓ = 0 (every key masked).
  *
- * <p><b>Memory.</b> Per-thread scratch of {@code BR·(dk + dv) + BC·BR} floats, reused across calls;
- * never anything of size l·s. Causal masks skip key tiles above the diagonal of the query tile, and
+ * <p><b>Memory.</b> {@link #QB} query tiles share each pass over the key tiles (so a K/V tile is read
+ * from memory once per QB·BR query rows, then from cache). Per-thread scratch of
+ * {@code QB·(BR·(dk + dv) + BC·BR)} floats, reused across calls; never anything of size l·s. Causal masks skip key tiles above the diagonal of the query tile, and
  * the last tile is cut at the last key the tile's last row may see.
  *
  * <p><b>Determinism.</b> The floats of output row i depend only on q_i, K, V, mask row i and scale,
@@ -60,9 +61,20 @@ final class SimdFlashAttention {
         final float[] alpha = new float[BR];
         final float[] tmax = new float[BR];
         final int[] act = new int[BR];
+        /** First row, row count and causal key limit of the query tile this scratch holds. */
+        int i0, rows, keyEnd;
     }
 
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    /** Query tiles processed together per pass over the keys (see {@link #attention}). */
+    static final int QB = 4;
+
+    private static final ThreadLocal<Scratch[]> SCRATCH = ThreadLocal.withInitial(() -> {
+        Scratch[] a = new Scratch[QB];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = new Scratch();
+        }
+        return a;
+    });
 
     private SimdFlashAttention() {
     }
@@ -71,38 +83,58 @@ final class SimdFlashAttention {
                           float[] q, int qOff, int ldq, float[] k, int kOff, int ldk,
                           float[] v, int vOff, int ldv, ScoreMask mask,
                           float[] out, int outOff, int ldo) {
-        Scratch sc = SCRATCH.get();
-        if (sc.qt.length < dk * BR) {
-            sc.qt = new float[dk * BR];
-        }
-        if (sc.o.length < dv * BR) {
-            sc.o = new float[dv * BR];
+        Scratch[] tiles = SCRATCH.get();
+        for (Scratch sc : tiles) {
+            if (sc.qt.length < dk * BR) {
+                sc.qt = new float[dk * BR];
+            }
+            if (sc.o.length < dv * BR) {
+                sc.o = new float[dv * BR];
+            }
         }
         boolean none = mask.isNone();
         boolean causalOnly = mask.isCausal() && mask.additive() == null && mask.blocked() == null
                 && mask.keyPadding() == null;
-        for (int i0 = 0; i0 < l; i0 += BR) {
-            int rows = Math.min(BR, l - i0);
-            packQ(sc.qt, q, qOff + i0 * ldq, ldq, rows, dk, scale);
-            java.util.Arrays.fill(sc.m, NEG_INF);
-            java.util.Arrays.fill(sc.ell, 0f);
-            java.util.Arrays.fill(sc.o, 0, BR * dv, 0f);
-            // causal: keys after the last row's limit are masked for the whole tile
-            int keyEnd = mask.causalLimit(i0 + rows - 1, s);
-            for (int j0 = 0; j0 < keyEnd; j0 += BC) {
-                int jn = Math.min(BC, keyEnd - j0);
-                scores(sc.qt, sc.st, dk, k, kOff + j0 * ldk, ldk, jn);
-                if (causalOnly) {
-                    causalMask(sc.st, jn, (long) j0 - mask.causalOffset() - i0);
-                } else if (!none) {
-                    generalMask(sc.st, jn, rows, i0, j0, mask);
-                }
-                int nAct = onlineSoftmax(sc, jn, rows);
-                if (nAct > 0) {
-                    pv(sc, nAct, jn, v, vOff + j0 * ldv, ldv, dv);
+        // QB query tiles share each pass over the key tiles, so a K/V tile is loaded from memory
+        // once per QB·BR query rows and then reused from L1/L2
+        for (int b0 = 0; b0 < l; b0 += QB * BR) {
+            int nt = Math.min(QB, (l - b0 + BR - 1) / BR);
+            int blockEnd = 0;
+            for (int t = 0; t < nt; t++) {
+                Scratch sc = tiles[t];
+                sc.i0 = b0 + t * BR;
+                sc.rows = Math.min(BR, l - sc.i0);
+                packQ(sc.qt, q, qOff + sc.i0 * ldq, ldq, sc.rows, dk, scale);
+                java.util.Arrays.fill(sc.m, NEG_INF);
+                java.util.Arrays.fill(sc.ell, 0f);
+                java.util.Arrays.fill(sc.o, 0, BR * dv, 0f);
+                // causal: keys after the last row's limit are masked for the whole tile
+                sc.keyEnd = mask.causalLimit(sc.i0 + sc.rows - 1, s);
+                blockEnd = Math.max(blockEnd, sc.keyEnd);
+            }
+            for (int j0 = 0; j0 < blockEnd; j0 += BC) {
+                for (int t = 0; t < nt; t++) {
+                    Scratch sc = tiles[t];
+                    if (j0 >= sc.keyEnd) {
+                        continue;
+                    }
+                    int jn = Math.min(BC, sc.keyEnd - j0);
+                    scores(sc.qt, sc.st, dk, k, kOff + j0 * ldk, ldk, jn);
+                    if (causalOnly) {
+                        causalMask(sc.st, jn, (long) j0 - mask.causalOffset() - sc.i0);
+                    } else if (!none) {
+                        generalMask(sc.st, jn, sc.rows, sc.i0, j0, mask);
+                    }
+                    int nAct = onlineSoftmax(sc, jn, sc.rows);
+                    if (nAct > 0) {
+                        pv(sc, nAct, jn, v, vOff + j0 * ldv, ldv, dv);
+                    }
                 }
             }
-            finish(sc, rows, dv, out, outOff + i0 * ldo, ldo);
+            for (int t = 0; t < nt; t++) {
+                Scratch sc = tiles[t];
+                finish(sc, sc.rows, dv, out, outOff + sc.i0 * ldo, ldo);
+            }
         }
     }
 
