@@ -11,10 +11,10 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link #BC} rows, always aligned to multiples of BC from key 0. For a query tile Q is packed once,
  * transposed and pre-multiplied by {@code scale} ({@code qt[c·BR + r] = scale·q_rc}), so that a
  * score tile is computed <em>transposed</em>, with query rows in the vector lanes:
- * {@code Sᵀ[j][r..r+L) += broadcast(k_jc) · qt[c][r..r+L)}, 2 vectors × 6 keys = 12 accumulators.
+ * {@code Sᵀ[j][r..r+L) += broadcast(k_jc) · qt[c][r..r+L)}, 2 vectors × 5 keys = 10 accumulators.
  * With rows in lanes, the online softmax needs no horizontal reductions: the running max m, the running
  * sum ℓ and the rescale factor α are vectors over rows. Then {@code O_tile = α·O_tile + P·V_tile},
- * 4 rows × 2 vectors of columns per micro-kernel, P broadcast from the transposed tile, V loaded in
+ * 5 rows × 2 vectors of columns per micro-kernel, P broadcast from the transposed tile, V loaded in
  * its natural row-major layout.
  *
  * <p><b>Online softmax</b> (Milakov &amp; Gimelshein 2018; Dao et al. 2022), per row and key tile:
@@ -22,8 +22,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code ℓ' = α·ℓ + Σ_j p_j}, {@code O' = α·O + Σ_j p_j·V_j}; at the end {@code O/ℓ}, or zeros when
  * ℓ = 0 (every key masked).
  *
- * <p><b>Memory.</b> Per-thread scratch of {@code BR·(dk + dv) + BC·BR} floats, reused across calls;
- * never anything of size l·s. Causal masks skip key tiles above the diagonal of the query tile, and
+ * <p><b>Memory.</b> {@link #QB} query tiles share each pass over the key tiles (so a K/V tile is read
+ * from memory once per QB·BR query rows, then from cache). Per-thread scratch of
+ * {@code QB·(BR·(dk + dv) + BC·BR)} floats, reused across calls; never anything of size l·s. Causal masks skip key tiles above the diagonal of the query tile, and
  * the last tile is cut at the last key the tile's last row may see.
  *
  * <p><b>Determinism.</b> The floats of output row i depend only on q_i, K, V, mask row i and scale,
@@ -39,8 +40,8 @@ final class SimdFlashAttention {
     private static final int L = S.length();
     /** Query rows per tile: two vectors of lanes. */
     static final int BR = 2 * L;
-    /** Keys per tile: a multiple of the 6-key score micro-kernel; P·V reuses each O block over BC keys. */
-    static final int BC = 48;
+    /** Keys per tile: a multiple of the 5-key score micro-kernel; P·V reuses each O block over BC keys. */
+    static final int BC = 60;
     private static final float NEG_INF = Float.NEGATIVE_INFINITY;
     private static final float[] IOTA = new float[L];
 
@@ -60,9 +61,20 @@ final class SimdFlashAttention {
         final float[] alpha = new float[BR];
         final float[] tmax = new float[BR];
         final int[] act = new int[BR];
+        /** First row, row count and causal key limit of the query tile this scratch holds. */
+        int i0, rows, keyEnd;
     }
 
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    /** Query tiles processed together per pass over the keys (see {@link #attention}). */
+    static final int QB = 4;
+
+    private static final ThreadLocal<Scratch[]> SCRATCH = ThreadLocal.withInitial(() -> {
+        Scratch[] a = new Scratch[QB];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = new Scratch();
+        }
+        return a;
+    });
 
     private SimdFlashAttention() {
     }
@@ -71,38 +83,58 @@ final class SimdFlashAttention {
                           float[] q, int qOff, int ldq, float[] k, int kOff, int ldk,
                           float[] v, int vOff, int ldv, ScoreMask mask,
                           float[] out, int outOff, int ldo) {
-        Scratch sc = SCRATCH.get();
-        if (sc.qt.length < dk * BR) {
-            sc.qt = new float[dk * BR];
-        }
-        if (sc.o.length < dv * BR) {
-            sc.o = new float[dv * BR];
+        Scratch[] tiles = SCRATCH.get();
+        for (Scratch sc : tiles) {
+            if (sc.qt.length < dk * BR) {
+                sc.qt = new float[dk * BR];
+            }
+            if (sc.o.length < dv * BR) {
+                sc.o = new float[dv * BR];
+            }
         }
         boolean none = mask.isNone();
         boolean causalOnly = mask.isCausal() && mask.additive() == null && mask.blocked() == null
                 && mask.keyPadding() == null;
-        for (int i0 = 0; i0 < l; i0 += BR) {
-            int rows = Math.min(BR, l - i0);
-            packQ(sc.qt, q, qOff + i0 * ldq, ldq, rows, dk, scale);
-            java.util.Arrays.fill(sc.m, NEG_INF);
-            java.util.Arrays.fill(sc.ell, 0f);
-            java.util.Arrays.fill(sc.o, 0, BR * dv, 0f);
-            // causal: keys after the last row's limit are masked for the whole tile
-            int keyEnd = mask.causalLimit(i0 + rows - 1, s);
-            for (int j0 = 0; j0 < keyEnd; j0 += BC) {
-                int jn = Math.min(BC, keyEnd - j0);
-                scores(sc.qt, sc.st, dk, k, kOff + j0 * ldk, ldk, jn);
-                if (causalOnly) {
-                    causalMask(sc.st, jn, (long) j0 - mask.causalOffset() - i0);
-                } else if (!none) {
-                    generalMask(sc.st, jn, rows, i0, j0, mask);
-                }
-                int nAct = onlineSoftmax(sc, jn, rows);
-                if (nAct > 0) {
-                    pv(sc, nAct, jn, v, vOff + j0 * ldv, ldv, dv);
+        // QB query tiles share each pass over the key tiles, so a K/V tile is loaded from memory
+        // once per QB·BR query rows and then reused from L1/L2
+        for (int b0 = 0; b0 < l; b0 += QB * BR) {
+            int nt = Math.min(QB, (l - b0 + BR - 1) / BR);
+            int blockEnd = 0;
+            for (int t = 0; t < nt; t++) {
+                Scratch sc = tiles[t];
+                sc.i0 = b0 + t * BR;
+                sc.rows = Math.min(BR, l - sc.i0);
+                packQ(sc.qt, q, qOff + sc.i0 * ldq, ldq, sc.rows, dk, scale);
+                java.util.Arrays.fill(sc.m, NEG_INF);
+                java.util.Arrays.fill(sc.ell, 0f);
+                java.util.Arrays.fill(sc.o, 0, BR * dv, 0f);
+                // causal: keys after the last row's limit are masked for the whole tile
+                sc.keyEnd = mask.causalLimit(sc.i0 + sc.rows - 1, s);
+                blockEnd = Math.max(blockEnd, sc.keyEnd);
+            }
+            for (int j0 = 0; j0 < blockEnd; j0 += BC) {
+                for (int t = 0; t < nt; t++) {
+                    Scratch sc = tiles[t];
+                    if (j0 >= sc.keyEnd) {
+                        continue;
+                    }
+                    int jn = Math.min(BC, sc.keyEnd - j0);
+                    scores(sc.qt, sc.st, dk, k, kOff + j0 * ldk, ldk, jn);
+                    if (causalOnly) {
+                        causalMask(sc.st, jn, (long) j0 - mask.causalOffset() - sc.i0);
+                    } else if (!none) {
+                        generalMask(sc.st, jn, sc.rows, sc.i0, j0, mask);
+                    }
+                    int nAct = onlineSoftmax(sc, jn, sc.rows);
+                    if (nAct > 0) {
+                        pv(sc, nAct, jn, v, vOff + j0 * ldv, ldv, dv);
+                    }
                 }
             }
-            finish(sc, rows, dv, out, outOff + i0 * ldo, ldo);
+            for (int t = 0; t < nt; t++) {
+                Scratch sc = tiles[t];
+                finish(sc, sc.rows, dv, out, outOff + sc.i0 * ldo, ldo);
+            }
         }
     }
 
@@ -124,15 +156,15 @@ final class SimdFlashAttention {
 
     /**
      * Sᵀ tile: st[j·BR + r] = Σ_c qt[c·BR + r]·k_(j, c) for j &lt; jn, as one fused multiply-add chain in
-     * c order per entry (the same chain in the 6-key kernel and in the 1-key tail).
+     * c order per entry (the same chain in the 5-key kernel and in the 1-key tail).
      */
     private static void scores(float[] qt, float[] st, int dk, float[] k, int kOff, int ldk, int jn) {
         int j = 0;
-        for (; j + 6 <= jn; j += 6) {
+        for (; j + 5 <= jn; j += 5) {
             int k0 = kOff + j * ldk;
-            int k1 = k0 + ldk, k2 = k1 + ldk, k3 = k2 + ldk, k4 = k3 + ldk, k5 = k4 + ldk;
+            int k1 = k0 + ldk, k2 = k1 + ldk, k3 = k2 + ldk, k4 = k3 + ldk;
             FloatVector a00 = FloatVector.zero(S), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00;
-            FloatVector a30 = a00, a31 = a00, a40 = a00, a41 = a00, a50 = a00, a51 = a00;
+            FloatVector a30 = a00, a31 = a00, a40 = a00, a41 = a00;
             for (int c = 0; c < dk; c++) {
                 FloatVector q0 = FloatVector.fromArray(S, qt, c * BR);
                 FloatVector q1 = FloatVector.fromArray(S, qt, c * BR + L);
@@ -151,9 +183,6 @@ final class SimdFlashAttention {
                 b = FloatVector.broadcast(S, k[k4 + c]);
                 a40 = q0.fma(b, a40);
                 a41 = q1.fma(b, a41);
-                b = FloatVector.broadcast(S, k[k5 + c]);
-                a50 = q0.fma(b, a50);
-                a51 = q1.fma(b, a51);
             }
             int o = j * BR;
             a00.intoArray(st, o);
@@ -166,8 +195,6 @@ final class SimdFlashAttention {
             a31.intoArray(st, o + 3 * BR + L);
             a40.intoArray(st, o + 4 * BR);
             a41.intoArray(st, o + 4 * BR + L);
-            a50.intoArray(st, o + 5 * BR);
-            a51.intoArray(st, o + 5 * BR + L);
         }
         // key tail: one key at a time, same chain
         for (; j < jn; j++) {
@@ -217,41 +244,8 @@ final class SimdFlashAttention {
      * α, and lists in act the rows (&lt; rows) that see at least one key of the tile; returns their count.
      */
     private static int onlineSoftmax(Scratch sc, int jn, int rows) {
-        float[] st = sc.st;
         for (int h = 0; h < BR; h += L) {
-            // tile max by compare-and-blend: a NaN score never becomes the max, but it still reaches
-            // ℓ through exp(NaN − m) = NaN, and O/ℓ is then NaN
-            FloatVector mx = FloatVector.broadcast(S, NEG_INF);
-            for (int j = 0; j < jn; j++) {
-                FloatVector x = FloatVector.fromArray(S, st, j * BR + h);
-                mx = mx.blend(x, mx.lt(x));
-            }
-            mx.intoArray(sc.tmax, h);
-            FloatVector mOld = FloatVector.fromArray(S, sc.m, h);
-            FloatVector mNew = mOld.blend(mx, mOld.lt(mx));
-            // a row that has seen nothing yet keeps m = -∞; subtract 0 then, so exp(-∞ − 0) = 0, not NaN
-            FloatVector mSub = mNew.blend(0f, mNew.eq(NEG_INF));
-            FloatVector alpha = SimdExp.exp(mOld.sub(mSub)); // exactly 1 when m did not grow
-            FloatVector sum0 = FloatVector.zero(S);
-            FloatVector sum1 = sum0;
-            int j = 0;
-            for (; j + 2 <= jn; j += 2) {
-                FloatVector p0 = SimdExp.exp(FloatVector.fromArray(S, st, j * BR + h).sub(mSub));
-                FloatVector p1 = SimdExp.exp(FloatVector.fromArray(S, st, j * BR + BR + h).sub(mSub));
-                p0.intoArray(st, j * BR + h);
-                p1.intoArray(st, j * BR + BR + h);
-                sum0 = sum0.add(p0);
-                sum1 = sum1.add(p1);
-            }
-            if (j < jn) {
-                FloatVector p0 = SimdExp.exp(FloatVector.fromArray(S, st, j * BR + h).sub(mSub));
-                p0.intoArray(st, j * BR + h);
-                sum0 = sum0.add(p0);
-            }
-            FloatVector ell = FloatVector.fromArray(S, sc.ell, h);
-            ell.fma(alpha, sum0.add(sum1)).intoArray(sc.ell, h);
-            mNew.intoArray(sc.m, h);
-            alpha.intoArray(sc.alpha, h);
+            softmaxLanes(sc, jn, h);
         }
         int n = 0;
         for (int r = 0; r < rows; r++) {
@@ -262,61 +256,115 @@ final class SimdFlashAttention {
         return n;
     }
 
-    /** O_r ← α_r·O_r + Σ_j p_rj·V_j for the active rows r, 4 rows × 2 vectors per micro-kernel. */
-    private static void pv(Scratch sc, int nAct, int jn, float[] v, int vOff, int ldv, int dv) {
-        float[] o = sc.o;
+    /**
+     * The online-softmax step for the rows h … h+L−1. Kept small, with two exp call sites only, so that
+     * C2 inlines everything (a vector passed to a call that is not inlined is boxed on the heap).
+     */
+    private static void softmaxLanes(Scratch sc, int jn, int h) {
         float[] st = sc.st;
+        // tile max by compare-and-blend: a NaN score never becomes the max, but it still reaches
+        // ℓ through exp(NaN − m) = NaN, and O/ℓ is then NaN
+        FloatVector mx = FloatVector.broadcast(S, NEG_INF);
+        for (int j = 0; j < jn; j++) {
+            FloatVector x = FloatVector.fromArray(S, st, j * BR + h);
+            mx = mx.blend(x, mx.lt(x));
+        }
+        mx.intoArray(sc.tmax, h);
+        FloatVector mOld = FloatVector.fromArray(S, sc.m, h);
+        FloatVector mNew = mOld.blend(mx, mOld.lt(mx));
+        // a row that has seen nothing yet keeps m = -∞; subtract 0 then, so exp(-∞ − 0) = 0, not NaN
+        FloatVector mSub = mNew.blend(0f, mNew.eq(NEG_INF));
+        FloatVector alpha = SimdExp.exp(mOld.sub(mSub)); // exactly 1 when m did not grow
+        FloatVector sum = FloatVector.zero(S);
+        for (int j = 0; j < jn; j++) {
+            FloatVector p = SimdExp.exp(FloatVector.fromArray(S, st, j * BR + h).sub(mSub));
+            p.intoArray(st, j * BR + h);
+            sum = sum.add(p);
+        }
+        FloatVector.fromArray(S, sc.ell, h).fma(alpha, sum).intoArray(sc.ell, h);
+        mNew.intoArray(sc.m, h);
+        alpha.intoArray(sc.alpha, h);
+    }
+
+    /**
+     * O_r ← α_r·O_r + Σ_j p_rj·V_j for the active rows r: runs of consecutive active rows in groups
+     * of 5 rows × 2 vectors of columns (10 accumulators + 2 V vectors + 1 broadcast: fits the 16 AVX2
+     * registers without spilling), leftover rows one at a time over 8 vectors of columns.
+     */
+    private static void pv(Scratch sc, int nAct, int jn, float[] v, int vOff, int ldv, int dv) {
         int[] act = sc.act;
         int g = 0;
-        for (; g + 4 <= nAct; g += 4) {
-            int r0 = act[g], r1 = act[g + 1], r2 = act[g + 2], r3 = act[g + 3];
-            float al0 = sc.alpha[r0], al1 = sc.alpha[r1], al2 = sc.alpha[r2], al3 = sc.alpha[r3];
-            int c = 0;
-            for (; c + 2 * L <= dv; c += 2 * L) {
-                FloatVector a00 = FloatVector.fromArray(S, o, r0 * dv + c).mul(al0);
-                FloatVector a01 = FloatVector.fromArray(S, o, r0 * dv + c + L).mul(al0);
-                FloatVector a10 = FloatVector.fromArray(S, o, r1 * dv + c).mul(al1);
-                FloatVector a11 = FloatVector.fromArray(S, o, r1 * dv + c + L).mul(al1);
-                FloatVector a20 = FloatVector.fromArray(S, o, r2 * dv + c).mul(al2);
-                FloatVector a21 = FloatVector.fromArray(S, o, r2 * dv + c + L).mul(al2);
-                FloatVector a30 = FloatVector.fromArray(S, o, r3 * dv + c).mul(al3);
-                FloatVector a31 = FloatVector.fromArray(S, o, r3 * dv + c + L).mul(al3);
-                int vr = vOff + c;
-                for (int j = 0; j < jn; j++, vr += ldv) {
-                    FloatVector v0 = FloatVector.fromArray(S, v, vr);
-                    FloatVector v1 = FloatVector.fromArray(S, v, vr + L);
-                    FloatVector p = FloatVector.broadcast(S, st[j * BR + r0]);
-                    a00 = v0.fma(p, a00);
-                    a01 = v1.fma(p, a01);
-                    p = FloatVector.broadcast(S, st[j * BR + r1]);
-                    a10 = v0.fma(p, a10);
-                    a11 = v1.fma(p, a11);
-                    p = FloatVector.broadcast(S, st[j * BR + r2]);
-                    a20 = v0.fma(p, a20);
-                    a21 = v1.fma(p, a21);
-                    p = FloatVector.broadcast(S, st[j * BR + r3]);
-                    a30 = v0.fma(p, a30);
-                    a31 = v1.fma(p, a31);
-                }
-                a00.intoArray(o, r0 * dv + c);
-                a01.intoArray(o, r0 * dv + c + L);
-                a10.intoArray(o, r1 * dv + c);
-                a11.intoArray(o, r1 * dv + c + L);
-                a20.intoArray(o, r2 * dv + c);
-                a21.intoArray(o, r2 * dv + c + L);
-                a30.intoArray(o, r3 * dv + c);
-                a31.intoArray(o, r3 * dv + c + L);
+        while (g < nAct) {
+            // a run of consecutive active rows: the common case is all rows of the tile
+            int run = 1;
+            while (g + run < nAct && act[g + run] == act[g] + run) {
+                run++;
             }
-            if (c < dv) {
-                pvRow(o, st, r0, al0, c, jn, v, vOff, ldv, dv);
-                pvRow(o, st, r1, al1, c, jn, v, vOff, ldv, dv);
-                pvRow(o, st, r2, al2, c, jn, v, vOff, ldv, dv);
-                pvRow(o, st, r3, al3, c, jn, v, vOff, ldv, dv);
-            }
-        }
-        for (; g < nAct; g++) {
             int r = act[g];
-            pvRow(o, st, r, sc.alpha[r], 0, jn, v, vOff, ldv, dv);
+            int end = r + run;
+            for (; r + 5 <= end; r += 5) {
+                pv5(sc, r, jn, v, vOff, ldv, dv);
+            }
+            for (; r < end; r++) {
+                pvRow(sc.o, sc.st, r, sc.alpha[r], 0, jn, v, vOff, ldv, dv);
+            }
+            g += run;
+        }
+    }
+
+    /** Rows r0 … r0+4: consecutive, so the five P broadcasts share one base address. */
+    private static void pv5(Scratch sc, int r0, int jn, float[] v, int vOff, int ldv, int dv) {
+        float[] o = sc.o;
+        float[] st = sc.st;
+        float al0 = sc.alpha[r0], al1 = sc.alpha[r0 + 1], al2 = sc.alpha[r0 + 2], al3 = sc.alpha[r0 + 3];
+        float al4 = sc.alpha[r0 + 4];
+        int o0 = r0 * dv, o1 = o0 + dv, o2 = o1 + dv, o3 = o2 + dv, o4 = o3 + dv;
+        int c = 0;
+        for (; c + 2 * L <= dv; c += 2 * L) {
+            FloatVector a00 = FloatVector.fromArray(S, o, o0 + c).mul(al0);
+            FloatVector a01 = FloatVector.fromArray(S, o, o0 + c + L).mul(al0);
+            FloatVector a10 = FloatVector.fromArray(S, o, o1 + c).mul(al1);
+            FloatVector a11 = FloatVector.fromArray(S, o, o1 + c + L).mul(al1);
+            FloatVector a20 = FloatVector.fromArray(S, o, o2 + c).mul(al2);
+            FloatVector a21 = FloatVector.fromArray(S, o, o2 + c + L).mul(al2);
+            FloatVector a30 = FloatVector.fromArray(S, o, o3 + c).mul(al3);
+            FloatVector a31 = FloatVector.fromArray(S, o, o3 + c + L).mul(al3);
+            FloatVector a40 = FloatVector.fromArray(S, o, o4 + c).mul(al4);
+            FloatVector a41 = FloatVector.fromArray(S, o, o4 + c + L).mul(al4);
+            int vr = vOff + c;
+            for (int j = 0; j < jn; j++, vr += ldv) {
+                FloatVector v0 = FloatVector.fromArray(S, v, vr);
+                FloatVector v1 = FloatVector.fromArray(S, v, vr + L);
+                int pj = j * BR + r0;
+                FloatVector p = FloatVector.broadcast(S, st[pj]);
+                a00 = v0.fma(p, a00);
+                a01 = v1.fma(p, a01);
+                p = FloatVector.broadcast(S, st[pj + 1]);
+                a10 = v0.fma(p, a10);
+                a11 = v1.fma(p, a11);
+                p = FloatVector.broadcast(S, st[pj + 2]);
+                a20 = v0.fma(p, a20);
+                a21 = v1.fma(p, a21);
+                p = FloatVector.broadcast(S, st[pj + 3]);
+                a30 = v0.fma(p, a30);
+                a31 = v1.fma(p, a31);
+                p = FloatVector.broadcast(S, st[pj + 4]);
+                a40 = v0.fma(p, a40);
+                a41 = v1.fma(p, a41);
+            }
+            a00.intoArray(o, o0 + c);
+            a01.intoArray(o, o0 + c + L);
+            a10.intoArray(o, o1 + c);
+            a11.intoArray(o, o1 + c + L);
+            a20.intoArray(o, o2 + c);
+            a21.intoArray(o, o2 + c + L);
+            a30.intoArray(o, o3 + c);
+            a31.intoArray(o, o3 + c + L);
+            a40.intoArray(o, o4 + c);
+            a41.intoArray(o, o4 + c + L);
+        }
+        for (int t = 0; c < dv && t < 5; t++) {
+            pvRow(o, st, r0 + t, sc.alpha[r0 + t], c, jn, v, vOff, ldv, dv);
         }
     }
 
@@ -324,6 +372,57 @@ final class SimdFlashAttention {
     private static void pvRow(float[] o, float[] st, int r, float al, int c0, int jn,
                               float[] v, int vOff, int ldv, int dv) {
         int c = c0;
+        // eight independent chains (2 FMA pipes × 4 cycles latency): fewer would wait on the latency
+        for (; c + 8 * L <= dv; c += 8 * L) {
+            int oc = r * dv + c;
+            FloatVector a0 = FloatVector.fromArray(S, o, oc).mul(al);
+            FloatVector a1 = FloatVector.fromArray(S, o, oc + L).mul(al);
+            FloatVector a2 = FloatVector.fromArray(S, o, oc + 2 * L).mul(al);
+            FloatVector a3 = FloatVector.fromArray(S, o, oc + 3 * L).mul(al);
+            FloatVector a4 = FloatVector.fromArray(S, o, oc + 4 * L).mul(al);
+            FloatVector a5 = FloatVector.fromArray(S, o, oc + 5 * L).mul(al);
+            FloatVector a6 = FloatVector.fromArray(S, o, oc + 6 * L).mul(al);
+            FloatVector a7 = FloatVector.fromArray(S, o, oc + 7 * L).mul(al);
+            int vr = vOff + c;
+            for (int j = 0; j < jn; j++, vr += ldv) {
+                FloatVector p = FloatVector.broadcast(S, st[j * BR + r]);
+                a0 = FloatVector.fromArray(S, v, vr).fma(p, a0);
+                a1 = FloatVector.fromArray(S, v, vr + L).fma(p, a1);
+                a2 = FloatVector.fromArray(S, v, vr + 2 * L).fma(p, a2);
+                a3 = FloatVector.fromArray(S, v, vr + 3 * L).fma(p, a3);
+                a4 = FloatVector.fromArray(S, v, vr + 4 * L).fma(p, a4);
+                a5 = FloatVector.fromArray(S, v, vr + 5 * L).fma(p, a5);
+                a6 = FloatVector.fromArray(S, v, vr + 6 * L).fma(p, a6);
+                a7 = FloatVector.fromArray(S, v, vr + 7 * L).fma(p, a7);
+            }
+            a0.intoArray(o, oc);
+            a1.intoArray(o, oc + L);
+            a2.intoArray(o, oc + 2 * L);
+            a3.intoArray(o, oc + 3 * L);
+            a4.intoArray(o, oc + 4 * L);
+            a5.intoArray(o, oc + 5 * L);
+            a6.intoArray(o, oc + 6 * L);
+            a7.intoArray(o, oc + 7 * L);
+        }
+        for (; c + 4 * L <= dv; c += 4 * L) {
+            int oc = r * dv + c;
+            FloatVector a0 = FloatVector.fromArray(S, o, oc).mul(al);
+            FloatVector a1 = FloatVector.fromArray(S, o, oc + L).mul(al);
+            FloatVector a2 = FloatVector.fromArray(S, o, oc + 2 * L).mul(al);
+            FloatVector a3 = FloatVector.fromArray(S, o, oc + 3 * L).mul(al);
+            int vr = vOff + c;
+            for (int j = 0; j < jn; j++, vr += ldv) {
+                FloatVector p = FloatVector.broadcast(S, st[j * BR + r]);
+                a0 = FloatVector.fromArray(S, v, vr).fma(p, a0);
+                a1 = FloatVector.fromArray(S, v, vr + L).fma(p, a1);
+                a2 = FloatVector.fromArray(S, v, vr + 2 * L).fma(p, a2);
+                a3 = FloatVector.fromArray(S, v, vr + 3 * L).fma(p, a3);
+            }
+            a0.intoArray(o, oc);
+            a1.intoArray(o, oc + L);
+            a2.intoArray(o, oc + 2 * L);
+            a3.intoArray(o, oc + 3 * L);
+        }
         for (; c + L <= dv; c += L) {
             FloatVector a = FloatVector.fromArray(S, o, r * dv + c).mul(al);
             int vr = vOff + c;

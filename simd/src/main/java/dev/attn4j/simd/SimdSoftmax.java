@@ -57,32 +57,42 @@ final class SimdSoftmax {
         }
     }
 
-    /** max_j scale·x_j over one row (NaN ignored here; it propagates through the exp pass). */
+    /**
+     * max_j fl(scale·x_j) over one row, as fl(scale·max x) for scale ≥ 0 and fl(scale·min x) for
+     * scale &lt; 0 (rounding is monotonic, so this is the same float), saving a multiply per element.
+     * NaN is skipped here; it propagates through the exp pass.
+     */
     private static float scaledMax(float[] x, int off, int n, float scale) {
+        return scale * extreme(x, off, n, scale < 0);
+    }
+
+    /** max_j x_j, or min_j x_j when {@code min} (the test is loop-invariant: C2 unswitches it). */
+    private static float extreme(float[] x, int off, int n, boolean min) {
         int bound = S.loopBound(n);
-        float max = Float.NEGATIVE_INFINITY;
+        float init = min ? Float.POSITIVE_INFINITY : Float.NEGATIVE_INFINITY;
+        float max = init;
         int j = 0;
         if (bound > 0) {
             // two accumulators: compare/blend has a 2-op latency chain per vector
-            FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            FloatVector m0 = FloatVector.broadcast(S, init);
             FloatVector m1 = m0;
             for (; j + 2 * L <= bound; j += 2 * L) {
-                FloatVector z0 = FloatVector.fromArray(S, x, off + j).mul(scale);
-                FloatVector z1 = FloatVector.fromArray(S, x, off + j + L).mul(scale);
-                m0 = m0.blend(z0, m0.lt(z0));
-                m1 = m1.blend(z1, m1.lt(z1));
+                FloatVector z0 = FloatVector.fromArray(S, x, off + j);
+                FloatVector z1 = FloatVector.fromArray(S, x, off + j + L);
+                m0 = m0.blend(z0, min ? z0.lt(m0) : m0.lt(z0));
+                m1 = m1.blend(z1, min ? z1.lt(m1) : m1.lt(z1));
             }
             for (; j < bound; j += L) {
-                FloatVector z0 = FloatVector.fromArray(S, x, off + j).mul(scale);
-                m0 = m0.blend(z0, m0.lt(z0));
+                FloatVector z0 = FloatVector.fromArray(S, x, off + j);
+                m0 = m0.blend(z0, min ? z0.lt(m0) : m0.lt(z0));
             }
-            m0 = m0.blend(m1, m0.lt(m1));
-            max = m0.reduceLanes(VectorOperators.MAX);
+            m0 = m0.blend(m1, min ? m1.lt(m0) : m0.lt(m1));
+            max = m0.reduceLanes(min ? VectorOperators.MIN : VectorOperators.MAX);
         }
         // scalar tail
         for (; j < n; j++) {
-            float z = x[off + j] * scale;
-            if (z > max) {
+            float z = x[off + j];
+            if (min ? z < max : z > max) {
                 max = z;
             }
         }
@@ -127,23 +137,26 @@ final class SimdSoftmax {
         return scaledMax(x, off, n, 1f);
     }
 
-    /** e_j = exp(scale·x_j − max) in place; returns Σ e_j. */
+    /** e_j = exp(fl(scale·x_j − max)) in place (fused: one rounding); returns Σ e_j. */
     private static float expSum(float[] x, int off, int n, float scale, float max) {
         int bound = S.loopBound(n);
+        // scale·x − max as one fused multiply-add: one rounding instead of two
+        FloatVector sv = FloatVector.broadcast(S, scale);
+        FloatVector mv = FloatVector.broadcast(S, -max);
         FloatVector s0 = FloatVector.zero(S);
         FloatVector s1 = FloatVector.zero(S);
         int j = 0;
         // two independent chains so the exp polynomials of neighbouring vectors overlap
         for (; j + 2 * L <= bound; j += 2 * L) {
-            FloatVector e0 = SimdExp.exp(FloatVector.fromArray(S, x, off + j).mul(scale).sub(max));
-            FloatVector e1 = SimdExp.exp(FloatVector.fromArray(S, x, off + j + L).mul(scale).sub(max));
+            FloatVector e0 = SimdExp.exp(FloatVector.fromArray(S, x, off + j).fma(sv, mv));
+            FloatVector e1 = SimdExp.exp(FloatVector.fromArray(S, x, off + j + L).fma(sv, mv));
             e0.intoArray(x, off + j);
             e1.intoArray(x, off + j + L);
             s0 = s0.add(e0);
             s1 = s1.add(e1);
         }
         for (; j < bound; j += L) {
-            FloatVector e0 = SimdExp.exp(FloatVector.fromArray(S, x, off + j).mul(scale).sub(max));
+            FloatVector e0 = SimdExp.exp(FloatVector.fromArray(S, x, off + j).fma(sv, mv));
             e0.intoArray(x, off + j);
             s0 = s0.add(e0);
         }
@@ -151,7 +164,7 @@ final class SimdSoftmax {
         float sum = VectorWidth.sumLanes(s0.add(s1));
         // scalar tail, with the scalar twin of the vector exp
         for (; j < n; j++) {
-            float e = SimdExp.exp(x[off + j] * scale - max);
+            float e = SimdExp.exp(Math.fma(x[off + j], scale, -max));
             x[off + j] = e;
             sum += e;
         }

@@ -1,0 +1,232 @@
+package dev.attn4j.bench;
+
+import dev.attn4j.Kernels;
+import dev.attn4j.ScoreMask;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * Fused attention, d = 64, one thread: time per call of all heads. GFLOPS = flops / time with
+ * 4·N²·d flops per head (2·N²·d when causal). {@link #anchorFmaPeak} in the same run gives the
+ * single-core FMA peak (its flops are {@link #PEAK_FLOPS} per call), so the ratio is noise-robust.
+ * Heads are interleaved as in a [N, H·d] activation (leading dimension H·d).
+ *
+ * <pre>java -jar bench/target/benchmarks.jar FlashAttentionBench -f 1 -wi 3 -i 5 -w 1 -r 1</pre>
+ *
+ * {@link #main} runs the long-sequence scaling check (N = 4k … 64k, one head) in the calling JVM.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xms2g", "-Xmx2g"})
+public class FlashAttentionBench {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int D = 64;
+    /** Iterations of the anchor loop; flops per anchor call = PEAK_ITERS · 12 · 2 · lanes. */
+    static final int PEAK_ITERS = 2_000_000;
+    static final long PEAK_FLOPS = (long) PEAK_ITERS * 12 * 2 * S.length();
+
+    @Param({"512", "2048", "8192"})
+    public int n;
+    @Param({"1", "8"})
+    public int heads;
+    @Param({"false", "true"})
+    public boolean causal;
+
+    float[] q, k, v, out;
+    float[] seed;
+    float scale;
+    ScoreMask mask;
+    Kernels simd;
+
+    @Setup(Level.Trial)
+    public void setup() {
+        simd = Kernels.best();
+        if (!simd.name().startsWith("simd")) {
+            throw new IllegalStateException("SIMD kernels are not active: " + simd.name());
+        }
+        Random rnd = new Random(1);
+        int ld = heads * D;
+        q = fill(n * ld, rnd);
+        k = fill(n * ld, rnd);
+        v = fill(n * ld, rnd);
+        out = new float[n * ld];
+        seed = new float[S.length() * 12];
+        for (int i = 0; i < seed.length; i++) {
+            seed[i] = 1f + 1e-7f * i;
+        }
+        scale = (float) (1 / Math.sqrt(D));
+        mask = causal ? ScoreMask.causal() : ScoreMask.none();
+        // agree with the reference before timing: rows 0..15 and the last 16 rows of head 0
+        attention();
+        Kernels ref = Kernels.reference();
+        for (int row0 : new int[] {0, n - 16}) {
+            float[] want = new float[16 * D];
+            ref.flashAttention(16, n, D, D, scale, q, row0 * ld, ld, k, 0, ld, v, 0, ld, mask.subMask(row0, 0),
+                    want, 0, D);
+            for (int i = 0; i < 16; i++) {
+                for (int c = 0; c < D; c++) {
+                    float g = out[(row0 + i) * ld + c];
+                    float w = want[i * D + c];
+                    if (!(Math.abs(g - w) <= 1e-4f)) { // |v| ≲ 4, errors ~1e-6 expected
+                        throw new IllegalStateException("SIMD attention disagrees with the reference at row "
+                                + (row0 + i) + " col " + c + ": " + g + " vs " + w);
+                    }
+                }
+            }
+        }
+    }
+
+    static float[] fill(int len, Random rnd) {
+        float[] a = new float[len];
+        for (int i = 0; i < len; i++) {
+            a[i] = (float) rnd.nextGaussian();
+        }
+        return a;
+    }
+
+    @Benchmark
+    public float[] attention() {
+        int ld = heads * D;
+        for (int h = 0; h < heads; h++) {
+            simd.flashAttention(n, n, D, D, scale, q, h * D, ld, k, h * D, ld, v, h * D, ld, mask, out, h * D, ld);
+        }
+        return out;
+    }
+
+    /**
+     * Single-core FMA peak: 12 independent accumulator chains (Zen 3: 2 FMA pipes × 4 cycles latency
+     * needs ≥ 8 in flight), each an FMA per iteration. {@link #PEAK_FLOPS} flops per call.
+     */
+    @Benchmark
+    public float anchorFmaPeak() {
+        return fmaPeak(seed);
+    }
+
+    static float fmaPeak(float[] seed) {
+        int l = S.length();
+        FloatVector a0 = FloatVector.fromArray(S, seed, 0), a1 = FloatVector.fromArray(S, seed, l);
+        FloatVector a2 = FloatVector.fromArray(S, seed, 2 * l), a3 = FloatVector.fromArray(S, seed, 3 * l);
+        FloatVector a4 = FloatVector.fromArray(S, seed, 4 * l), a5 = FloatVector.fromArray(S, seed, 5 * l);
+        FloatVector a6 = FloatVector.fromArray(S, seed, 6 * l), a7 = FloatVector.fromArray(S, seed, 7 * l);
+        FloatVector a8 = FloatVector.fromArray(S, seed, 8 * l), a9 = FloatVector.fromArray(S, seed, 9 * l);
+        FloatVector a10 = FloatVector.fromArray(S, seed, 10 * l), a11 = FloatVector.fromArray(S, seed, 11 * l);
+        FloatVector m = FloatVector.broadcast(S, 0.9999999f);
+        FloatVector b = FloatVector.broadcast(S, 1e-7f);
+        for (int i = 0; i < PEAK_ITERS; i++) {
+            a0 = a0.fma(m, b);
+            a1 = a1.fma(m, b);
+            a2 = a2.fma(m, b);
+            a3 = a3.fma(m, b);
+            a4 = a4.fma(m, b);
+            a5 = a5.fma(m, b);
+            a6 = a6.fma(m, b);
+            a7 = a7.fma(m, b);
+            a8 = a8.fma(m, b);
+            a9 = a9.fma(m, b);
+            a10 = a10.fma(m, b);
+            a11 = a11.fma(m, b);
+        }
+        return a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9).add(a10).add(a11)
+                .reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+    }
+
+    /**
+     * Scaling check: {@code java -Xmx512m --add-modules=jdk.incubator.vector -cp benchmarks.jar
+     * dev.attn4j.bench.FlashAttentionBench [maxN]} — one head, d = 64, N = 4096 … maxN (default 65536)
+     * doubling; prints seconds per call and the log-log slope between successive N (2 means ∝ N²).
+     */
+    public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("ratio")) {
+            ratio(args);
+            return;
+        }
+        int maxN = args.length > 0 ? Integer.parseInt(args[0]) : 65536;
+        Kernels simd = Kernels.best();
+        Random rnd = new Random(2);
+        float[] seed = new float[S.length() * 12];
+        java.util.Arrays.fill(seed, 1f);
+        long t0 = System.nanoTime();
+        fmaPeak(seed);
+        fmaPeak(seed);
+        t0 = System.nanoTime();
+        fmaPeak(seed);
+        double peak = PEAK_FLOPS / ((System.nanoTime() - t0) * 1e-9) / 1e9;
+        System.out.printf("kernels %s, max heap %d MB, FMA peak (same JVM) %.1f GFLOPS%n", simd.name(),
+                Runtime.getRuntime().maxMemory() >> 20, peak);
+        // warm up the kernel on a small problem
+        float[] wq = fill(1024 * D, rnd);
+        float[] wo = new float[1024 * D];
+        for (int r = 0; r < 20; r++) {
+            simd.flashAttention(1024, 1024, D, D, 0.125f, wq, 0, D, wq, 0, D, wq, 0, D, ScoreMask.none(), wo, 0, D);
+        }
+        double prevN = 0, prevT = 0;
+        for (int len = 4096; len <= maxN; len *= 2) {
+            float[] q = fill(len * D, rnd);
+            float[] k = fill(len * D, rnd);
+            float[] v = fill(len * D, rnd);
+            float[] o = new float[len * D];
+            long t = System.nanoTime();
+            simd.flashAttention(len, len, D, D, 0.125f, q, 0, D, k, 0, D, v, 0, D, ScoreMask.none(), o, 0, D);
+            double sec = (System.nanoTime() - t) * 1e-9;
+            double gflops = 4.0 * len * len * D / sec / 1e9;
+            String slope = prevN == 0 ? "" : String.format(", slope log(t)/log(N) vs N/2 = %.3f",
+                    Math.log(sec / prevT) / Math.log(len / prevN));
+            double check = 0;
+            for (float x : o) {
+                check += x;
+            }
+            System.out.printf("N=%6d: %8.3f s, %.1f GFLOPS (%.2f of peak)%s [checksum %.4f]%n", len, sec, gflops,
+                    gflops / peak, slope, check);
+            prevN = len;
+            prevT = sec;
+        }
+    }
+
+    /**
+     * Noise-robust same-run ratio: {@code ratio N heads causal rounds} alternates one anchor call and one
+     * attention call per round, timed in thread CPU time, and prints the median over rounds of
+     * (attention GFLOPS / anchor GFLOPS).
+     */
+    static void ratio(String[] args) {
+        FlashAttentionBench b = new FlashAttentionBench();
+        b.n = Integer.parseInt(args[1]);
+        b.heads = Integer.parseInt(args[2]);
+        b.causal = Boolean.parseBoolean(args[3]);
+        int rounds = Integer.parseInt(args[4]);
+        b.setup();
+        double flops = (b.causal ? 2.0 : 4.0) * b.n * (double) b.n * D * b.heads;
+        double[] r = new double[rounds];
+        double[] g = new double[rounds];
+        // thread CPU time, not wall time: on a shared machine the thread is descheduled at random
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        for (int i = -3; i < rounds; i++) {
+            long t0 = mx.getCurrentThreadCpuTime();
+            fmaPeak(b.seed);
+            long t1 = mx.getCurrentThreadCpuTime();
+            b.attention();
+            long t2 = mx.getCurrentThreadCpuTime();
+            if (i >= 0) {
+                double peak = PEAK_FLOPS / ((t1 - t0) * 1e-9);
+                g[i] = flops / ((t2 - t1) * 1e-9) / 1e9;
+                r[i] = g[i] * 1e9 / peak;
+            }
+        }
+        java.util.Arrays.sort(r);
+        java.util.Arrays.sort(g);
+        System.out.printf("N=%d heads=%d causal=%b: median %.1f GFLOPS, median ratio to FMA peak %.3f (min %.3f, max %.3f)%n",
+                b.n, b.heads, b.causal, g[rounds / 2], r[rounds / 2], r[0], r[rounds - 1]);
+    }
+}
