@@ -172,7 +172,7 @@ public final class Report {
     }
 
     private void printAnchorsAndPeers(QuickBench qb) {
-        out.printf(Locale.ROOT, "  %s: %.1f GFLOPS on 1 thread%s; read bandwidth %.1f GB/s (1 thread, 128 MiB)%n",
+        out.printf(Locale.ROOT, "  %s: %.1f GFLOPS on 1 thread%s; read bandwidth %.1f GB/s (1 thread, 128 MiB); best of the runs%n",
                 qb.peakLabel, qb.peakGflops1,
                 options.threads() > 1 ? String.format(Locale.ROOT, ", %.1f on %d threads", qb.peakGflopsN, options.threads()) : "",
                 qb.bandwidthGBs);
