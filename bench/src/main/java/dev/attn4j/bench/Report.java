@@ -149,7 +149,7 @@ public final class Report {
 
         if (options.full()) {
             heading("6. FULL MODE: the JMH suite (" + options.include() + ")");
-            List<Map<String, Object>> jmh = FullRun.run(options, out);
+            List<Map<String, Object>> jmh = FullRun.run(options, out, progress);
             json.put("jmh", jmh);
         }
 
