@@ -56,6 +56,8 @@ final class QuickBench {
     final List<String> notes = new ArrayList<>();
     private final Map<String, Double> lastRate = new HashMap<>();
 
+    /** Whether the peak was measured on vectors (else scalar chains: a reference figure, not a ceiling). */
+    boolean vectorPeak;
     double peakGflops1;
     double peakGflopsN;
     double bandwidthGBs;
@@ -81,6 +83,7 @@ final class QuickBench {
     void anchors() throws Exception {
         progress.show("anchors: FMA peak");
         boolean vec = MachineInfo.vectorModulePresent();
+        vectorPeak = vec;
         int lanes = vec ? VectorAnchors.lanes() : 1;
         long iters = 2_000_000;
         float[] sink = new float[1];
