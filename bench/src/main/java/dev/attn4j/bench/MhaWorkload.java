@@ -10,7 +10,9 @@ import java.util.Random;
  * Multi-head self-attention with PyTorch's {@code nn.MultiheadAttention} semantics, written on
  * {@link Kernels} for the benchmarks only: the projection GEMMs, {@link Kernels#flashAttention} per head,
  * then the output projection. It stands in for the library's {@code MultiHeadAttention} until that is
- * on this branch; the bench calls only {@link #forward} and {@link #decodeStep}, so swapping it is one line.
+ * on this branch; the bench calls only {@link #forward} and {@link #decodeStep}, so swapping it means
+ * replacing the body of {@link #forward} with one call of {@code MultiHeadAttention.forward} on
+ * {@code Tensor.wrap(x, B, L, E)} (built {@code fromPyTorch} with these weights), and likewise for decode.
  *
  * <p>Weights are given in PyTorch's layout (and transposed once at construction, so the projections run as
  * plain A·B — the same pre-packing ONNX Runtime does to its initializers): {@code in_proj_weight} [3E, E] (rows 0..E-1 are W_q, then W_k, W_v),
