@@ -7,4 +7,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 mvn -q -pl bench -am package -DskipTests
-exec "$JAVA" --add-modules jdk.incubator.vector -jar bench/target/attn4j-report.jar "$@"
+# --enable-native-access quiets JDK 22+ about ONNX Runtime and netlib loading their native code.
+exec "$JAVA" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -jar bench/target/attn4j-report.jar "$@"

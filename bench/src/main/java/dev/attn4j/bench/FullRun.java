@@ -6,7 +6,6 @@ import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
-import org.openjdk.jmh.runner.options.VerboseMode;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -24,7 +23,8 @@ final class FullRun {
     private FullRun() {
     }
 
-    static List<Map<String, Object>> run(ReportOptions o, PrintStream out) throws RunnerException {
+    static List<Map<String, Object>> run(ReportOptions o, PrintStream out, QuickBench.Progress progress)
+            throws RunnerException {
         Options opts = new OptionsBuilder()
                 .include(o.include())
                 .forks(1)
@@ -34,11 +34,10 @@ final class FullRun {
                 .measurementTime(TimeValue.seconds(1))
                 .jvmArgsAppend("-Xmx3g", "--add-modules=jdk.incubator.vector")
                 .param("threads", String.valueOf(o.threads()))
-                .verbosity(VerboseMode.SILENT)
                 .shouldFailOnError(false)
                 .build();
         out.println("  JMH: 1 fork, 3×1 s warm-up, 5×1 s measurement per benchmark; this takes a while.");
-        Collection<RunResult> results = new Runner(opts).run();
+        Collection<RunResult> results = new Runner(opts, new JmhProgress(progress, out)).run();
         List<Map<String, Object>> rows = new ArrayList<>();
         String fmt = "  %-40s %-44s %12s %-8s %10s %9s%n";
         out.printf(Locale.ROOT, fmt, "benchmark", "params", "score", "unit", "± error", "GFLOPS");

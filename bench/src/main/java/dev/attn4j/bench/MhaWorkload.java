@@ -10,9 +10,12 @@ import java.util.Random;
  * Multi-head self-attention with PyTorch's {@code nn.MultiheadAttention} semantics, written on
  * {@link Kernels} for the benchmarks only: the projection GEMMs, {@link Kernels#flashAttention} per head,
  * then the output projection. It stands in for the library's {@code MultiHeadAttention} until that is
- * on this branch; the bench calls only {@link #forward} and {@link #decodeStep}, so swapping it is one line.
+ * on this branch; the bench calls only {@link #forward} and {@link #decodeStep}, so swapping it means
+ * replacing the body of {@link #forward} with one call of {@code MultiHeadAttention.forward} on
+ * {@code Tensor.wrap(x, B, L, E)} (built {@code fromPyTorch} with these weights), and likewise for decode.
  *
- * <p>Weights in PyTorch's layout: {@code in_proj_weight} [3E, E] (rows 0..E-1 are W_q, then W_k, W_v),
+ * <p>Weights are given in PyTorch's layout (and transposed once at construction, so the projections run as
+ * plain A·B — the same pre-packing ONNX Runtime does to its initializers): {@code in_proj_weight} [3E, E] (rows 0..E-1 are W_q, then W_k, W_v),
  * {@code in_proj_bias} [3E], {@code out_proj.weight} [E, E], {@code out_proj.bias} [E]. For x of shape
  * [B, L, E]: {@code Q = x·W_qᵀ + b_q} (likewise K, V), per head {@code O_h = softmax(Q_h·K_hᵀ/√d + mask)·V_h}
  * with d = E/h, heads concatenated, {@code y = O·W_oᵀ + b_o}.
@@ -28,6 +31,9 @@ public final class MhaWorkload {
     private final float[] inProjBias;
     private final float[] outProjWeight;
     private final float[] outProjBias;
+    /** W_inᵀ [E, 3E] and W_oᵀ [E, E]: packed once so every projection is a plain row-major A·B. */
+    private final float[] inProjT;
+    private final float[] outProjT;
     private final Kernels kernels;
     private final Parallel parallel;
 
@@ -60,6 +66,8 @@ public final class MhaWorkload {
         this.inProjBias = inProjBias;
         this.outProjWeight = outProjWeight;
         this.outProjBias = outProjBias;
+        this.inProjT = transpose(inProjWeight, 3 * embedDim, embedDim);
+        this.outProjT = transpose(outProjWeight, embedDim, embedDim);
         this.kernels = Objects.requireNonNull(kernels, "kernels");
         this.parallel = Objects.requireNonNull(parallel, "parallel");
     }
@@ -122,7 +130,7 @@ public final class MhaWorkload {
         float[] ctxBuf = ctx;
         // QKV = x·in_proj_weightᵀ + in_proj_bias: rows of C start as the bias, then β = 1.
         fillRows(qkvBuf, rows, 3 * e, inProjBias);
-        parallel.gemmRows(kernels, false, true, rows, 3 * e, e, 1f, x, 0, e, inProjWeight, 0, e, 1f, qkvBuf, 0, 3 * e);
+        parallel.gemmRows(kernels, false, false, rows, 3 * e, e, 1f, x, 0, e, inProjT, 0, 3 * e, 1f, qkvBuf, 0, 3 * e);
         float scale = (float) (1.0 / Math.sqrt(headDim));
         ScoreMask mask = causal ? ScoreMask.causal() : ScoreMask.none();
         int d = headDim;
@@ -135,7 +143,7 @@ public final class MhaWorkload {
                     mask, ctxBuf, b * len * e + h * d, e);
         });
         fillRows(y, rows, e, outProjBias);
-        parallel.gemmRows(kernels, false, true, rows, e, e, 1f, ctxBuf, 0, e, outProjWeight, 0, e, 1f, y, 0, e);
+        parallel.gemmRows(kernels, false, false, rows, e, e, 1f, ctxBuf, 0, e, outProjT, 0, e, 1f, y, 0, e);
     }
 
     /** A key/value cache for {@link #decodeStep}: K and V rows [capacity, E] each. */
@@ -184,7 +192,7 @@ public final class MhaWorkload {
         }
         float[] q = qkv;
         System.arraycopy(inProjBias, 0, q, 0, 3 * e);
-        kernels.gemm(false, true, 1, 3 * e, e, 1f, x, 0, e, inProjWeight, 0, e, 1f, q, 0, 3 * e);
+        kernels.gemm(false, false, 1, 3 * e, e, 1f, x, 0, e, inProjT, 0, 3 * e, 1f, q, 0, 3 * e);
         int pos = cache.length;
         System.arraycopy(q, e, cache.keys, pos * e, e);
         System.arraycopy(q, 2 * e, cache.values, pos * e, e);
@@ -196,7 +204,18 @@ public final class MhaWorkload {
         parallel.forEach(numHeads, h -> kernels.flashAttention(1, s, d, d, scale, q, h * d, e,
                 cache.keys, h * d, e, cache.values, h * d, e, ScoreMask.none(), c, h * d, e));
         System.arraycopy(outProjBias, 0, y, 0, e);
-        kernels.gemm(false, true, 1, e, e, 1f, c, 0, e, outProjWeight, 0, e, 1f, y, 0, e);
+        kernels.gemm(false, false, 1, e, e, 1f, c, 0, e, outProjT, 0, e, 1f, y, 0, e);
+    }
+
+    /** The cols×rows transpose of a rows×cols row-major matrix. */
+    private static float[] transpose(float[] a, int rows, int cols) {
+        float[] t = new float[rows * cols];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                t[j * rows + i] = a[i * cols + j];
+            }
+        }
+        return t;
     }
 
     private static void fillRows(float[] c, int rows, int cols, float[] row) {

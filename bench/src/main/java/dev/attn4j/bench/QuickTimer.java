@@ -5,6 +5,10 @@ import java.util.Arrays;
 /**
  * Quick-mode timing (not JMH): warm up, then time repeated runs and take the median. Budgets keep the whole
  * report near two minutes; JMH ({@code --full}) is the careful measurement.
+ *
+ * <p>{@link #timeInterleaved} times several implementations of one operation in alternation (round robin),
+ * so a burst of load from other processes on shared cores hits all of them alike and their ratio stays
+ * meaningful even when the absolute times do not.
  */
 public final class QuickTimer {
     /** Warm-up: at least this many runs and this much time, so C2 has compiled the kernel. */
@@ -57,5 +61,68 @@ public final class QuickTimer {
         Arrays.sort(t);
         double median = n % 2 == 1 ? t[n / 2] : 0.5 * (t[n / 2 - 1] + t[n / 2]);
         return new Timing(median, t[0], t[n - 1], n);
+    }
+
+    /** Rounds of {@link #timeInterleaved}: at least MIN_RUNS, up to this many, within this much time. */
+    static final int MAX_ROUNDS = 41;
+    static final double INTERLEAVED_SECONDS = 1.5;
+    /** Each sample of a fast body is a batch of calls lasting about this long, so the timer's jitter is small. */
+    static final double BATCH_SECONDS = 0.005;
+
+    /**
+     * Warms up each body, then runs rounds in which every body runs one batch; returns each body's median
+     * time per call over the rounds, in the order given.
+     */
+    public static Timing[] timeInterleaved(Body[] bodies) throws Exception {
+        int b = bodies.length;
+        int[] batch = new int[b];
+        for (int i = 0; i < b; i++) {
+            double last = warmUp(bodies[i]);
+            batch[i] = (int) Math.max(1, Math.min(1_000_000, Math.ceil(BATCH_SECONDS / Math.max(last, 1e-9))));
+        }
+        double[][] samples = new double[b][MAX_ROUNDS];
+        int rounds = 0;
+        long t0 = System.nanoTime();
+        while (rounds < MAX_ROUNDS && (rounds < MIN_RUNS || (System.nanoTime() - t0) * 1e-9 < INTERLEAVED_SECONDS)) {
+            // Alternate the order each round so no body always runs right after the same neighbour.
+            for (int j = 0; j < b; j++) {
+                int i = rounds % 2 == 0 ? j : b - 1 - j;
+                long s = System.nanoTime();
+                for (int r = 0; r < batch[i]; r++) {
+                    bodies[i].run();
+                }
+                samples[i][rounds] = (System.nanoTime() - s) * 1e-9 / batch[i];
+            }
+            rounds++;
+            // Slow groups (a second or more per round) stop after the minimum of 3 rounds.
+            if (rounds >= 3 && (System.nanoTime() - t0) * 1e-9 / rounds > 1.0) {
+                break;
+            }
+        }
+        Timing[] out = new Timing[b];
+        for (int i = 0; i < b; i++) {
+            double[] t = Arrays.copyOf(samples[i], rounds);
+            Arrays.sort(t);
+            double median = rounds % 2 == 1 ? t[rounds / 2] : 0.5 * (t[rounds / 2 - 1] + t[rounds / 2]);
+            out[i] = new Timing(median, t[0], t[rounds - 1], rounds);
+        }
+        return out;
+    }
+
+    /** Warm-up as in {@link #time}; returns the duration of the last warm-up run. */
+    static double warmUp(Body body) throws Exception {
+        long t0 = System.nanoTime();
+        int warm = 0;
+        double dt = 0;
+        while (warm < MIN_WARMUP_RUNS || (System.nanoTime() - t0) * 1e-9 < WARMUP_SECONDS) {
+            long s = System.nanoTime();
+            body.run();
+            dt = (System.nanoTime() - s) * 1e-9;
+            warm++;
+            if (dt > 1.0 || dt > 0.2 && warm >= 2) {
+                break;
+            }
+        }
+        return dt;
     }
 }

@@ -3,16 +3,27 @@ package dev.attn4j.bench.peers;
 import dev.ludovic.netlib.blas.BLAS;
 import dev.ludovic.netlib.blas.JavaBLAS;
 
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
 /**
  * netlib's {@code dev.ludovic.netlib:blas} sgemm, through its pure-Java instance (VectorBLAS on the Vector
  * API when {@code jdk.incubator.vector} is present, else a plain-Java fallback). {@link #detail()} names the
  * class actually used, because the library picks it silently.
  */
 public final class NetlibGemm implements GemmPeer {
+    /**
+     * netlib logs a WARNING for each implementation it fails to load (its native one, and VectorBLAS without
+     * the Vector API); the report prints the class it did load instead, so those lines are kept quiet. Held
+     * in a field because java.util.logging keeps loggers only weakly.
+     */
+    private static final Logger NETLIB_LOG = Logger.getLogger("dev.ludovic.netlib");
+
     private final BLAS blas;
 
     /** @throws LinkageError or RuntimeException if the library cannot load (the caller reports it absent) */
     public NetlibGemm() {
+        NETLIB_LOG.setLevel(Level.SEVERE);
         this.blas = JavaBLAS.getInstance();
     }
 
