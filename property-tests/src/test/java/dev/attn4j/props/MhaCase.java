@@ -14,13 +14,13 @@ import java.util.SplittableRandom;
  *
  * <p>{@link #MAX_WORK} caps the multiply-adds of one case (projections plus attention) so a thousand
  * tries per property stay within the suite's budget; {@link #capped} shrinks the widths first, then the
- * batch, then the longer sequence, so the query-tile edges L = 63, 64, 65 survive with small heads.
+ * batch, then the heads, then the longer sequence, so the query-tile edges L = 63, 64, 65 survive with small heads.
  */
 record MhaCase(int heads, int headDim, int kvHeads, int kdimSel, int vdimSel, int batch, int l, int s,
                Kind mask, boolean bias, boolean inProj, float amp, long seed) {
 
     /** Multiply-adds allowed in one case; {@code -Dattn4j.props.mhaMaxWork}. */
-    static final long MAX_WORK = Long.getLong("attn4j.props.mhaMaxWork", 1L << 18);
+    static final long MAX_WORK = Long.getLong("attn4j.props.mhaMaxWork", 1L << 19);
 
     /** Mask kinds: each boolean/additive kind can contain fully masked rows. */
     enum Kind {
@@ -56,6 +56,8 @@ record MhaCase(int heads, int headDim, int kvHeads, int kdimSel, int vdimSel, in
                 c = c.with(c.heads, c.headDim / 2, c.kvHeads, c.kdimSel, c.vdimSel, c.batch, c.l, c.s);
             } else if (c.kdimSel > 8 || c.vdimSel > 8) {
                 c = c.with(c.heads, c.headDim, c.kvHeads, Math.min(c.kdimSel, 8), Math.min(c.vdimSel, 8), c.batch, c.l, c.s);
+            } else if (c.batch > 1) {
+                c = c.with(c.heads, c.headDim, c.kvHeads, c.kdimSel, c.vdimSel, c.batch - 1, c.l, c.s);
             } else if (c.heads > 2) {
                 // halve heads and kvHeads together (kvHeads | heads stays true when both are halved or kv stays 1)
                 int h = c.heads / 2;
@@ -64,8 +66,6 @@ record MhaCase(int heads, int headDim, int kvHeads, int kdimSel, int vdimSel, in
                     kv = 1;
                 }
                 c = c.with(h, c.headDim, kv, c.kdimSel, c.vdimSel, c.batch, c.l, c.s);
-            } else if (c.batch > 1) {
-                c = c.with(c.heads, c.headDim, c.kvHeads, c.kdimSel, c.vdimSel, c.batch - 1, c.l, c.s);
             } else if (c.headDim > 1) {
                 c = c.with(c.heads, c.headDim / 2, c.kvHeads, c.kdimSel, c.vdimSel, c.batch, c.l, c.s);
             } else if (c.s >= c.l && c.s > 1) {

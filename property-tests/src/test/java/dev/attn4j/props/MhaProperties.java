@@ -9,6 +9,7 @@ import dev.attn4j.Tensor;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -19,6 +20,7 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.DoubleAccumulator;
 
 /**
  * {@link MultiHeadAttention} (with its {@link AttentionMask} and {@link KvCache}) held to a float64 oracle
@@ -39,9 +41,15 @@ class MhaProperties {
         return t;
     });
 
+    /** The largest |error| / bound seen against the oracle, and between two bounded results (a factor of 2 allowed). */
+    private static final DoubleAccumulator WORST_ORACLE = new DoubleAccumulator(Math::max, 0);
+    private static final DoubleAccumulator WORST_PAIR = new DoubleAccumulator(Math::max, 0);
+
     @AfterContainer
     static void shutdown() {
         POOL.shutdownNow();
+        System.out.printf("MhaProperties: largest |error|/bound vs the float64 oracle %.3g; between two float32 results "
+                + "|diff|/(2·bound) %.3g%n", WORST_ORACLE.get(), WORST_PAIR.get());
     }
 
     // ---- generators ----
@@ -57,7 +65,7 @@ class MhaProperties {
 
     static Arbitrary<MhaCase> cases(Arbitrary<MhaCase.Kind> kinds, boolean square) {
         Arbitrary<Integer> heads = Arbitraries.frequencyOf(
-                Tuple.of(2, Arbitraries.just(1)), Tuple.of(3, Arbitraries.integers().between(1, 8)));
+                Tuple.of(1, Arbitraries.just(1)), Tuple.of(4, Arbitraries.integers().between(1, 8)));
         Arbitrary<Integer> headDim = Gen.dim(1, 24);
         // 0 = the embedding width E (the common case, and the only one in_proj_weight allows)
         Arbitrary<Integer> width = Arbitraries.frequencyOf(
@@ -108,6 +116,9 @@ class MhaProperties {
     static void close(String what, float[] a, float[] b, double[] tol, double factor) {
         for (int i = 0; i < a.length; i++) {
             double err = Math.abs((double) a[i] - b[i]);
+            if (tol[i] > 0) {
+                WORST_PAIR.accumulate(err / (factor * tol[i]));
+            }
             if (!(err <= factor * tol[i])) {
                 throw new AssertionError(what + ": element " + i + ": " + a[i] + " vs " + b[i] + ", |diff| " + err
                         + " > " + factor + "·bound " + tol[i]);
@@ -116,6 +127,11 @@ class MhaProperties {
     }
 
     static void within(Kernels k, MhaCase c, String what, float[] actual, double[] exact, double[] tol) {
+        for (int i = 0; i < exact.length; i++) {
+            if (tol[i] > 0) {
+                WORST_ORACLE.accumulate(Math.abs(actual[i] - exact[i]) / tol[i]);
+            }
+        }
         Checks.within(k, what + " " + c, actual, 0, exact.length, 1, exact.length, exact, tol);
     }
 
@@ -169,7 +185,7 @@ class MhaProperties {
      * value (and so within twice it of each other); inputs are not modified; for B = 1 the unbatched call
      * ([L, E]) gives the same bits as the batched one.
      */
-    @Property
+    @Property(edgeCases = EdgeCasesMode.NONE)
     void simdAndReferenceMatchTheFloat64Oracle(@ForAll("cases") MhaCase c) {
         MhaData d = c.data();
         Kernels simd = simd();
@@ -199,7 +215,7 @@ class MhaProperties {
      * weights are the head mean within γ_{h+1} and their rows sum to (unmasked heads)/h within
      * softmaxRowSum(S) + γ_{h+1}.
      */
-    @Property
+    @Property(edgeCases = EdgeCasesMode.NONE)
     void weightsPathMatchesFusedPath(@ForAll("cases") MhaCase c) {
         MhaData d = c.data();
         Kernels simd = simd();
@@ -277,7 +293,7 @@ class MhaProperties {
      * kernels' rows do not depend on layout (the gemm determinism contract; the attention kernels process
      * each query row on its own), so the results must be bitwise equal.
      */
-    @Property
+    @Property(edgeCases = EdgeCasesMode.NONE)
     void headsAreIndependentScaledDotProductAttentions(@ForAll("cases") MhaCase c) {
         MhaData d = c.data();
         Kernels k = simd();
@@ -340,7 +356,7 @@ class MhaProperties {
      * Permuting the query rows (with their mask rows) permutes the output rows, bitwise: every stage treats
      * query rows independently. The mask is given in the explicit [B·h, L, S] form so that it can be permuted.
      */
-    @Property
+    @Property(edgeCases = EdgeCasesMode.NONE)
     void permutingQueriesPermutesOutputRowsBitwise(@ForAll("cases") MhaCase c) {
         MhaData d = c.data();
         Kernels k = simd();
@@ -364,7 +380,7 @@ class MhaProperties {
      * keys are summed: the result stays within the oracle bound of the unpermuted exact value (the bound is
      * symmetric in the keys), so within twice it of the unpermuted result.
      */
-    @Property
+    @Property(edgeCases = EdgeCasesMode.NONE)
     void permutingKeysAndValuesLeavesOutputWithinBound(@ForAll("cases") MhaCase c) {
         MhaData d = c.data();
         Kernels k = simd();
@@ -392,7 +408,7 @@ class MhaProperties {
      * query rows after t and the key/value rows after t with new random values leaves rows 0..t bitwise
      * unchanged (masked scores must not leak into the max, the sum or the accumulator).
      */
-    @Property
+    @Property(edgeCases = EdgeCasesMode.NONE)
     void causalOutputIgnoresTheFutureBitwise(@ForAll("causalCases") MhaCase c) {
         MhaData d = c.data();
         Kernels k = simd();
@@ -434,7 +450,7 @@ class MhaProperties {
      * are bitwise unchanged. (Exact barring overflow and subnormal results, which inputs of this size do not
      * reach.)
      */
-    @Property
+    @Property(edgeCases = EdgeCasesMode.NONE)
     void doublingValuesDoublesTheOutputExactly(@ForAll("cases") MhaCase c) {
         MhaData d = c.data();
         Kernels k = simd();
@@ -473,7 +489,7 @@ class MhaProperties {
      * An executor with 2, 3 or 8 threads and parallelThreshold(0) (every stage split into its fixed work
      * items) gives the same bits as one thread, for forward, forwardWithWeights and a cached decode.
      */
-    @Property
+    @Property(edgeCases = EdgeCasesMode.NONE)
     void parallelExecutorsGiveTheSameBitsAsOneThread(@ForAll("cases") MhaCase c) {
         MhaData d = c.data();
         Kernels k = simd();
@@ -509,7 +525,7 @@ class MhaProperties {
      * within the oracle bound of the full causal forward's exact value, so within twice it of the full
      * forward's row; the cache ends full, and one more token is refused without changing it.
      */
-    @Property
+    @Property(edgeCases = EdgeCasesMode.NONE)
     void kvCacheDecodingMatchesTheFullCausalForward(@ForAll("decodeCases") MhaCase c) {
         MhaData d = c.data();
         Kernels k = simd();
