@@ -24,7 +24,7 @@ record MhaCase(int heads, int headDim, int kvHeads, int kdimSel, int vdimSel, in
 
     /** Mask kinds: each boolean/additive kind can contain fully masked rows. */
     enum Kind {
-        NONE, CAUSAL, BOOL_LS, BOOL_BLS, BOOL_BHLS, KEY_PADDING, ADDITIVE_LS, ADDITIVE_BHLS, CAUSAL_PADDING, COMBINED
+        NONE, CAUSAL, BOOL_LS, BOOL_BLS, BOOL_BHLS, KEY_PADDING, ADDITIVE_LS, ADDITIVE_BHLS, CAUSAL_PADDING, COMBINED, TWO_OF_EACH
     }
 
     int e() {

@@ -59,64 +59,86 @@ final class MhaData {
     }
 
     private AttentionMask buildMask(MhaCase c, SplittableRandom rnd) {
-        int b = c.batch(), h = c.heads(), l = c.l(), s = c.s();
+        int b = c.batch(), h = c.heads();
         double density = rnd.nextDouble(0, 0.6);
         AttentionMask m = AttentionMask.none();
-        MhaCase.Kind k = c.mask();
-        if (k == MhaCase.Kind.CAUSAL || k == MhaCase.Kind.CAUSAL_PADDING || k == MhaCase.Kind.COMBINED) {
-            m = m.and(AttentionMask.causal());
-            forEach(c, (bb, hh, i, j) -> masked[at(c, bb, hh, i, j)] |= j > i);
-        }
-        if (k == MhaCase.Kind.BOOL_LS || k == MhaCase.Kind.BOOL_BLS || k == MhaCase.Kind.BOOL_BHLS
-                || k == MhaCase.Kind.COMBINED) {
-            // N = 1 ([L, S]), B (shared by the heads of a batch) or B·h (one slice per head)
-            int n = k == MhaCase.Kind.BOOL_LS ? 1 : k == MhaCase.Kind.BOOL_BHLS ? b * h : b;
-            boolean[] t = new boolean[n * l * s];
-            for (int r = 0; r < n * l; r++) {
-                boolean whole = rnd.nextInt(6) == 0;
-                for (int j = 0; j < s; j++) {
-                    t[r * s + j] = whole || rnd.nextDouble() < density;
-                }
+        switch (c.mask()) {
+            case NONE -> {
             }
-            m = m.and(n == 1 ? AttentionMask.blocked(t, l, s) : AttentionMask.blocked(t, n, l, s));
-            forEach(c, (bb, hh, i, j) -> {
-                int slice = n == 1 ? 0 : n == b * h ? bb * h + hh : bb;
-                masked[at(c, bb, hh, i, j)] |= t[(slice * l + i) * s + j];
-            });
-        }
-        if (k == MhaCase.Kind.KEY_PADDING || k == MhaCase.Kind.CAUSAL_PADDING || k == MhaCase.Kind.COMBINED) {
-            boolean[] t = new boolean[b * s];
-            for (int bb = 0; bb < b; bb++) {
-                boolean whole = rnd.nextInt(5) == 0;
-                for (int j = 0; j < s; j++) {
-                    t[bb * s + j] = whole || rnd.nextDouble() < density;
-                }
-            }
-            m = m.and(AttentionMask.keyPadding(t, b, s));
-            forEach(c, (bb, hh, i, j) -> masked[at(c, bb, hh, i, j)] |= t[bb * s + j]);
-        }
-        if (k == MhaCase.Kind.ADDITIVE_LS || k == MhaCase.Kind.ADDITIVE_BHLS || k == MhaCase.Kind.COMBINED) {
-            int n = k == MhaCase.Kind.ADDITIVE_BHLS ? b * h : 1;
-            float[] t = new float[n * l * s];
-            for (int r = 0; r < n * l; r++) {
-                boolean whole = rnd.nextInt(6) == 0;
-                for (int j = 0; j < s; j++) {
-                    // O(1) biases that reorder the softmax, and −∞ (the additive way to mask)
-                    t[r * s + j] = whole || rnd.nextDouble() < density / 4 ? Float.NEGATIVE_INFINITY
-                            : (float) rnd.nextDouble(-8, 8);
-                }
-            }
-            m = m.and(n == 1 ? AttentionMask.additive(Tensor.wrap(t, l, s)) : AttentionMask.additive(Tensor.wrap(t, n, l, s)));
-            forEach(c, (bb, hh, i, j) -> {
-                float v = t[((n == 1 ? 0 : bb * h + hh) * l + i) * s + j];
-                if (v == Float.NEGATIVE_INFINITY) {
-                    masked[at(c, bb, hh, i, j)] = true;
-                } else {
-                    bias[at(c, bb, hh, i, j)] += v;
-                }
-            });
+            case CAUSAL -> m = causal(c);
+            case BOOL_LS -> m = blocked(c, rnd, 1, density);
+            case BOOL_BLS -> m = blocked(c, rnd, b, density);
+            case BOOL_BHLS -> m = blocked(c, rnd, b * h, density);
+            case KEY_PADDING -> m = keyPadding(c, rnd, density);
+            case ADDITIVE_LS -> m = additive(c, rnd, 1, density);
+            case ADDITIVE_BHLS -> m = additive(c, rnd, b * h, density);
+            case CAUSAL_PADDING -> m = causal(c).and(keyPadding(c, rnd, density));
+            case COMBINED -> m = causal(c).and(blocked(c, rnd, b, density)).and(keyPadding(c, rnd, density))
+                    .and(additive(c, rnd, 1, density));
+            // two parts of each kind: AttentionMask.and materializes [B, L, S] ∨ [B·h, L, S] and [L, S] + [B·h, L, S]
+            case TWO_OF_EACH -> m = blocked(c, rnd, b, density / 2).and(blocked(c, rnd, b * h, density / 2))
+                    .and(keyPadding(c, rnd, density / 2)).and(keyPadding(c, rnd, density / 2))
+                    .and(additive(c, rnd, 1, density)).and(additive(c, rnd, b * h, density));
         }
         return m;
+    }
+
+    private AttentionMask causal(MhaCase c) {
+        forEach(c, (bb, hh, i, j) -> masked[at(c, bb, hh, i, j)] |= j > i);
+        return AttentionMask.causal();
+    }
+
+    /** A boolean part [N, L, S] (N = 1 written as [L, S]; B shared by the heads; B·h one per head). */
+    private AttentionMask blocked(MhaCase c, SplittableRandom rnd, int n, double density) {
+        int b = c.batch(), h = c.heads(), l = c.l(), s = c.s();
+        boolean[] t = new boolean[n * l * s];
+        for (int r = 0; r < n * l; r++) {
+            boolean whole = rnd.nextInt(6) == 0;
+            for (int j = 0; j < s; j++) {
+                t[r * s + j] = whole || rnd.nextDouble() < density;
+            }
+        }
+        forEach(c, (bb, hh, i, j) -> {
+            int slice = n == 1 ? 0 : n == b * h ? bb * h + hh : bb;
+            masked[at(c, bb, hh, i, j)] |= t[(slice * l + i) * s + j];
+        });
+        return n == 1 ? AttentionMask.blocked(t, l, s) : AttentionMask.blocked(t, n, l, s);
+    }
+
+    /** A key-padding part [B, S]; sometimes a whole batch is padding. */
+    private AttentionMask keyPadding(MhaCase c, SplittableRandom rnd, double density) {
+        int b = c.batch(), s = c.s();
+        boolean[] t = new boolean[b * s];
+        for (int bb = 0; bb < b; bb++) {
+            boolean whole = rnd.nextInt(5) == 0;
+            for (int j = 0; j < s; j++) {
+                t[bb * s + j] = whole || rnd.nextDouble() < density;
+            }
+        }
+        forEach(c, (bb, hh, i, j) -> masked[at(c, bb, hh, i, j)] |= t[bb * s + j]);
+        return AttentionMask.keyPadding(t, b, s);
+    }
+
+    /** An additive part [N, L, S] (N = 1 or B·h): O(1) biases that reorder the softmax, −∞ entries and rows. */
+    private AttentionMask additive(MhaCase c, SplittableRandom rnd, int n, double density) {
+        int h = c.heads(), l = c.l(), s = c.s();
+        float[] t = new float[n * l * s];
+        for (int r = 0; r < n * l; r++) {
+            boolean whole = rnd.nextInt(6) == 0;
+            for (int j = 0; j < s; j++) {
+                t[r * s + j] = whole || rnd.nextDouble() < density / 4 ? Float.NEGATIVE_INFINITY
+                        : (float) rnd.nextDouble(-8, 8);
+            }
+        }
+        forEach(c, (bb, hh, i, j) -> {
+            float v = t[((n == 1 ? 0 : bb * h + hh) * l + i) * s + j];
+            if (v == Float.NEGATIVE_INFINITY) {
+                masked[at(c, bb, hh, i, j)] = true;
+            } else {
+                bias[at(c, bb, hh, i, j)] += v;
+            }
+        });
+        return n == 1 ? AttentionMask.additive(Tensor.wrap(t, l, s)) : AttentionMask.additive(Tensor.wrap(t, n, l, s));
     }
 
     private interface Entry {

@@ -205,6 +205,13 @@ class MhaProperties {
                     Tensor.wrap(d.value, c.s(), c.vdim()), d.mask).data();
             Checks.sameBits(simd.name() + ": unbatched vs batched, " + c, fast, unbatched);
         }
+        if (c.kdim() == c.e() && c.vdim() == c.e() && c.l() == c.s()) {
+            // the self-attention overload is forward(x, x, x, mask)
+            MultiHeadAttention m = c.build(d, simd);
+            Checks.sameBits(simd.name() + ": forward(x, mask) vs forward(x, x, x, mask), " + c,
+                    m.forward(d.queryT(c), d.queryT(c), Tensor.wrap(d.query, c.batch(), c.l(), c.e()), d.mask).data(),
+                    m.forward(d.queryT(c), d.mask).data());
+        }
         Cases.count("MHA: SIMD and reference vs float64 oracle");
     }
 
@@ -523,7 +530,8 @@ class MhaProperties {
      * Feeding a sequence through a {@link KvCache} in chunks (mostly one token: the decode path K·q →
      * softmax → Σp·V; sometimes several: the causal fused path with a diagonal offset) gives each output row
      * within the oracle bound of the full causal forward's exact value, so within twice it of the full
-     * forward's row; the cache ends full, and one more token is refused without changing it.
+     * forward's row; the cache ends full, and one more token is refused without changing it; after
+     * {@link KvCache#reset} the whole sequence as one prefill gives the full causal forward's bits.
      */
     @Property(edgeCases = EdgeCasesMode.NONE)
     void kvCacheDecodingMatchesTheFullCausalForward(@ForAll("decodeCases") MhaCase c) {
@@ -564,6 +572,11 @@ class MhaProperties {
                 throw new AssertionError("the refused append changed the cache: " + cache + " in " + c);
             }
         }
+        // a reset cache is reused: the whole sequence as one prefill is the full causal forward, bitwise
+        // (the same projections, and the same fused kernel with the causal diagonal at offset n − L = 0)
+        cache.reset();
+        float[] prefill = m.forward(d.queryT(c), d.keyT(c), d.valueT(c), cache).data();
+        Checks.sameBits(k.name() + ": prefill of a reset cache vs full causal forward, " + c, full, prefill);
         Cases.count("MHA: KV-cache decode vs full causal forward");
     }
 
