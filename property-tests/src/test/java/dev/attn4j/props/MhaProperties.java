@@ -212,6 +212,9 @@ class MhaProperties {
                     m.forward(d.queryT(c), d.queryT(c), Tensor.wrap(d.query, c.batch(), c.l(), c.e()), d.mask).data(),
                     m.forward(d.queryT(c), d.mask).data());
         }
+        if (c.l() >= 63 && c.l() <= 65 || c.s() >= 63 && c.s() <= 65) {
+            Cases.count("MHA: shapes with L or S in 63..65 (oracle property)");
+        }
         Cases.count("MHA: SIMD and reference vs float64 oracle");
     }
 
@@ -244,6 +247,7 @@ class MhaProperties {
         float[] wa = avg.weights().data();
         double rowSumTol = Tolerance.softmaxRowSum(s);
         double gh = Tolerance.gamma(h + 1);
+        long deadRows = 0;
         for (int bb = 0; bb < b; bb++) {
             for (int i = 0; i < l; i++) {
                 int live = 0;
@@ -261,6 +265,7 @@ class MhaProperties {
                     }
                     boolean dead = d.fullyMasked(c, bb, hh, i);
                     live += dead ? 0 : 1;
+                    deadRows += dead ? 1 : 0;
                     if (dead ? sum != 0 : !(Math.abs(sum - 1) <= rowSumTol)) {
                         throw new AssertionError("weights row [" + bb + ", " + hh + ", " + i + "] sums to " + sum
                                 + (dead ? " but is fully masked (must be 0)" : ", bound " + rowSumTol) + " in " + c);
@@ -288,6 +293,7 @@ class MhaProperties {
                 }
             }
         }
+        Cases.add("MHA: fully masked query rows seen (weights path)", deadRows);
         Cases.count("MHA: weights path vs fused, rows sum to 1");
     }
 
