@@ -315,7 +315,12 @@ public final class MultiHeadAttention {
     public Tensor forward(Tensor query, Tensor key, Tensor value, KvCache cache) {
         Objects.requireNonNull(cache, "cache");
         Shapes s = check(query, key, value, AttentionMask.none());
-        if (query.rank() != 3 || s.batch != cache.batch() || cache.kvHeads() != kvHeads || cache.headDim() != headDim) {
+        if (query.rank() != 3) {
+            // a cache holds batched sequences; without this the message blamed the cache for an unbatched query
+            throw new IllegalArgumentException("query: expected [B, L, " + embedDim + "] (batched) with a KvCache but was "
+                    + Arrays.toString(query.shape()));
+        }
+        if (s.batch != cache.batch() || cache.kvHeads() != kvHeads || cache.headDim() != headDim) {
             throw new IllegalArgumentException("cache: expected batch " + s.batch + ", kvHeads " + kvHeads + ", headDim "
                     + headDim + " for query " + Arrays.toString(query.shape()) + " but was " + cache);
         }
