@@ -5,7 +5,7 @@
 #   sve256  -cpu max,sve256=on       SVE with 256-bit vectors -> expects simd-256
 #   sve512  -cpu max                 SVE with 512-bit vectors (qemu's default length) -> expects simd-512
 # The test classes are compiled on the host (bytecode is portable) and run with the JUnit Platform
-# console launcher. Emulation is 20-50x slower than native, so tries and shape caps are reduced.
+# console launcher (classpath scan of the test classes: jqwik ignores a package selector there). Emulation is 20-50x slower than native, so tries and shape caps are reduced.
 #
 # Usage: scripts/test-aarch64.sh [tries]        (default 50 tries per property)
 #   CONFIGS="neon sve256 sve512"   subset to run;  MAX_DIM / MAX_WORK  shape caps (default 64 / 16384)
@@ -27,7 +27,7 @@ bash scripts/install-aarch64-jdk.sh || { echo "could not install the arm64 JDK a
 echo "== building the test classes on the host"
 mvn -q -pl property-tests -am test-compile \
     dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt \
-    -Dmdep.excludeGroupIds=org.junit.platform,org.junit.jupiter,org.opentest4j,org.apiguardian \
+    -DexcludeGroupIds=org.junit.platform,org.junit.jupiter,org.opentest4j,org.apiguardian \
     || { echo "build failed"; exit 2; }
 CONSOLE=$OUT/junit-platform-console-standalone-$CONSOLE_VERSION.jar
 if [ ! -f "$CONSOLE" ]; then
@@ -35,8 +35,12 @@ if [ ! -f "$CONSOLE" ]; then
       -Dartifact=org.junit.platform:junit-platform-console-standalone:$CONSOLE_VERSION \
       -DoutputDirectory="$OUT" || { echo "could not fetch the console launcher"; exit 2; }
 fi
-CP="$ROOT/property-tests/target/test-classes:$ROOT/core/target/classes:$ROOT/simd/target/classes"
-CP="$CP:$(cat property-tests/target/test-classpath.txt)"
+# A private copy of the classes: the emulated runs take minutes, and a build meanwhile must not change them.
+rm -rf "$OUT/classes"; mkdir -p "$OUT/classes"
+cp -r property-tests/target/test-classes "$OUT/classes/test"
+cp -r core/target/classes "$OUT/classes/core"
+cp -r simd/target/classes "$OUT/classes/simd"
+CP="$OUT/classes/test:$OUT/classes/core:$OUT/classes/simd:$(cat property-tests/target/test-classpath.txt)"
 
 # name | qemu -cpu | expected kernels
 CONFIG_LINES=(
@@ -52,14 +56,15 @@ for line in "${CONFIG_LINES[@]}"; do
     continue
   fi
   dir=$OUT/$name
-  rm -rf "$dir"; mkdir -p "$dir"
+  rm -rf "$dir"; mkdir -p "$dir/target"   # target/: jqwik keeps its failure database there
   echo "== $name: qemu-aarch64-static -cpu $cpu (expects $expect), $TRIES tries, dims <= $MAX_DIM"
   start=$(date +%s)
   ( cd "$dir" && qemu-aarch64-static -cpu "$cpu" "$ARM_JAVA" -Xmx1g --add-modules=jdk.incubator.vector \
       -Djqwik.tries.default="$TRIES" -Dattn4j.props.maxDim="$MAX_DIM" -Dattn4j.props.maxWork="$MAX_WORK" \
       -Dattn4j.props.stressThreads=4 -Dattn4j.props.stressCalls=40 -Dattn4j.props.stressWarmup=3 \
       -Dattn4j.expectKernels="$expect" -Dattn4j.props.summaryDir="$dir" \
-      -jar "$CONSOLE" execute --class-path "$CP" --select-package dev.attn4j.props \
+      -jar "$CONSOLE" execute --class-path "$CP" \
+      --scan-classpath "$OUT/classes/test" --include-classname '.*' \
       --exclude-tag known-issue --config jqwik.tries.default="$TRIES" \
       --disable-banner --details=summary --disable-ansi-colors ) >"$dir/run.log" 2>&1
   rc=$?
