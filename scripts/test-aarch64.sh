@@ -5,7 +5,8 @@
 #   sve256  -cpu max,sve256=on       SVE with 256-bit vectors -> expects simd-256
 #   sve512  -cpu max                 SVE with 512-bit vectors (qemu's default length) -> expects simd-512
 # The test classes are compiled on the host (bytecode is portable) and run with the JUnit Platform
-# console launcher (classpath scan of the test classes: jqwik ignores a package selector there). Emulation is 20-50x slower than native, so tries and shape caps are reduced.
+# console launcher (classpath scan of the test classes: jqwik ignores a package selector there).
+# Emulation is 20-50x slower than native, so tries and shape caps are reduced.
 #
 # Usage: scripts/test-aarch64.sh [tries]        (default 50 tries per property)
 #   CONFIGS="neon sve256 sve512"   subset to run;  MAX_DIM / MAX_WORK  shape caps (default 64 / 16384)
