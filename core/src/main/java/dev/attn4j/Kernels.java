@@ -97,6 +97,9 @@ public abstract class Kernels {
      *
      * @param x    modified: rows × cols at xOff with leading dimension ldx
      * @param mask not modified; {@link ScoreMask#none()} for none
+     * @throws NullPointerException     if x or mask is null
+     * @throws IllegalArgumentException if a dimension is negative, x's view does not fit x, the mask does not
+     *                                  cover rows × cols, or the additive mask overlaps x's view in the same array
      */
     public final void scaledSoftmax(int rows, int cols, float scale, float[] x, int xOff, int ldx, ScoreMask mask) {
         Objects.requireNonNull(x, "x");
@@ -107,6 +110,9 @@ public abstract class Kernels {
         if (rows == 0 || cols == 0) {
             return;
         }
+        // in place: rows written early must not be additive-mask values read later
+        checkNoOverlap("scaledSoftmax", "x", x, xOff, ldx, rows, cols, "additive mask", mask.additive(),
+                mask.additiveOff(), mask.additiveLd(), rows, cols);
         doScaledSoftmax(rows, cols, scale, x, xOff, ldx, mask);
     }
 
@@ -165,6 +171,8 @@ public abstract class Kernels {
         checkNoOverlap("flashAttention", "out", out, outOff, ldo, l, dv, "q", q, qOff, ldq, l, dk);
         checkNoOverlap("flashAttention", "out", out, outOff, ldo, l, dv, "k", k, kOff, ldk, s, dk);
         checkNoOverlap("flashAttention", "out", out, outOff, ldo, l, dv, "v", v, vOff, ldv, s, dv);
+        checkNoOverlap("flashAttention", "out", out, outOff, ldo, l, dv, "additive mask", mask.additive(),
+                mask.additiveOff(), mask.additiveLd(), l, s);
         doFlashAttention(l, s, dk, dv, scale, q, qOff, ldq, k, kOff, ldk, v, vOff, ldv, mask, out, outOff, ldo);
     }
 

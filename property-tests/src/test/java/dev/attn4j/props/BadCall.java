@@ -21,7 +21,7 @@ record BadCall(String op, Kind kind, String target, Class<? extends RuntimeExcep
 
     enum Kind {
         NULL_ARRAY, NEGATIVE_DIM, NEGATIVE_OFFSET, VIEW_PAST_END, LD_TOO_SMALL, LD_OVERFLOWS_INT,
-        SIZE_OVERFLOWS_INT, OUTPUT_OVERLAPS_INPUT, MASK_TOO_SMALL, MASK_NEGATIVE_VIEW
+        SIZE_OVERFLOWS_INT, OUTPUT_OVERLAPS_INPUT, MASK_TOO_SMALL, MASK_NEGATIVE_VIEW, OUTPUT_OVERLAPS_MASK
     }
 
     static final List<String> OPS = List.of("gemm", "scaledSoftmax", "weightedSum", "flashAttention");
@@ -32,6 +32,7 @@ record BadCall(String op, Kind kind, String target, Class<? extends RuntimeExcep
         if (op.equals("gemm") || op.equals("weightedSum")) {
             all.remove(Kind.MASK_TOO_SMALL);
             all.remove(Kind.MASK_NEGATIVE_VIEW);
+            all.remove(Kind.OUTPUT_OVERLAPS_MASK);
         }
         if (op.equals("scaledSoftmax")) {
             all.remove(Kind.OUTPUT_OVERLAPS_INPUT); // in place: x is both
@@ -171,6 +172,23 @@ record BadCall(String op, Kind kind, String target, Class<? extends RuntimeExcep
         out.off = newOff;
     }
 
+    /**
+     * An additive mask (rows×cols, leading dimension ld) that lives in the output's array, overlapping the
+     * output view: the kernel would overwrite mask values it has yet to read.
+     */
+    private static ScoreMask maskInOutput(View out, int rows, int cols, int amount) {
+        int ld = cols + 1;
+        long span = out.end() - out.off;
+        int maskOff = out.off + (int) (amount % span);
+        long need = Math.max(out.end(), (long) maskOff + (long) (rows - 1) * ld + cols);
+        if (need > out.a.length) {
+            float[] grown = java.util.Arrays.copyOf(out.a, (int) need + Mat.TAIL);
+            java.util.Arrays.fill(grown, out.a.length, grown.length, Mat.PAD);
+            out.a = grown;
+        }
+        return ScoreMask.none().withAdditive(out.a, maskOff, ld);
+    }
+
     private static BadCall gemm(Kind kind, int which, int amount, int m, int n, int k, SplittableRandom rnd) {
         boolean ta = rnd.nextBoolean(), tb = rnd.nextBoolean();
         Dims dims = new Dims(new String[]{"m", "n", "k"}, m, n, k);
@@ -280,6 +298,12 @@ record BadCall(String op, Kind kind, String target, Class<? extends RuntimeExcep
                         + " needs " + ((long) big * big) + " elements");
             }
             case MASK_TOO_SMALL -> mask = mask("scaledSoftmax", kind, which, amount, rows, cols, frags, target);
+            case OUTPUT_OVERLAPS_MASK -> {
+                mask = maskInOutput(x, rows, cols, amount);
+                target[0] = "x/additive mask";
+                frags.add("scaledSoftmax: output x [");
+                frags.add("overlaps input additive mask [");
+            }
             case MASK_NEGATIVE_VIEW -> {
                 // the mask itself rejects a negative offset when it is built, before any kernel runs
                 return maskBuild("scaledSoftmax", kind, which, amount, rows, cols, x);
@@ -382,6 +406,12 @@ record BadCall(String op, Kind kind, String target, Class<? extends RuntimeExcep
                 frags.add("overlaps input " + in.name + " [");
             }
             case MASK_TOO_SMALL -> mask = mask("flashAttention", kind, which, amount, l, s, frags, target);
+            case OUTPUT_OVERLAPS_MASK -> {
+                mask = maskInOutput(out, l, s, amount);
+                target[0] = "out/additive mask";
+                frags.add("flashAttention: output out [");
+                frags.add("overlaps input additive mask [");
+            }
             case MASK_NEGATIVE_VIEW -> {
                 return maskBuild("flashAttention", kind, which, amount, l, s, out);
             }

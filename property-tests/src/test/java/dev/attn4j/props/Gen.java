@@ -55,7 +55,7 @@ final class Gen {
             }
         }
         List<Tuple.Tuple2<Integer, Arbitrary<Integer>>> mix = new ArrayList<>();
-        mix.add(Tuple.of(3, Arbitraries.just(Math.max(min, Math.min(1, hi)))));
+        mix.add(Tuple.of(2, Arbitraries.just(Math.max(min, Math.min(1, hi)))));
         if (!awkward.isEmpty()) {
             mix.add(Tuple.of(3, Arbitraries.of(new ArrayList<>(awkward))));
         }
@@ -63,7 +63,7 @@ final class Gen {
             mix.add(Tuple.of(2, Arbitraries.of(primes)));
         }
         mix.add(Tuple.of(2, Arbitraries.integers().between(min, Math.min(hi, 40))));
-        mix.add(Tuple.of(2, Arbitraries.integers().between(min, hi)));
+        mix.add(Tuple.of(3, Arbitraries.integers().between(min, hi)));
         if (min == 0) {
             mix.add(Tuple.of(1, Arbitraries.just(0)));
         }
