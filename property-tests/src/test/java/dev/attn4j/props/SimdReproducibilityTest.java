@@ -3,7 +3,6 @@ package dev.attn4j.props;
 import dev.attn4j.Kernels;
 import dev.attn4j.ScoreMask;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
@@ -11,12 +10,11 @@ import java.util.SplittableRandom;
 /**
  * The same call must give the same bits every time — before and after the JIT compiles the kernel.
  *
- * <p>Found by the stress test: the SIMD softmax (and so the SIMD attention) changes the last bit of its
- * results once C2 compiles it, because {@code VectorOperators.EXP} runs a Java fallback in the
- * interpreter and an intrinsic (SVML on x86) in C2, and the two round differently (1 ulp at index 7 of
- * this 64-wide row, after about 5,900 calls on JDK 17 / AVX2). The SIMD case is tagged
- * {@code known-issue}, excluded from the default run and run with {@code -Pknown-issues}; it passes once
- * the SIMD exp is one code path in every tier (e.g. a polynomial on FMA). The scalar kernels must pass.
+ * <p>Found by the stress test on the first SIMD softmax: its results changed in the last bit once C2
+ * compiled it, because {@code VectorOperators.EXP} runs a Java fallback in the interpreter and an
+ * intrinsic (SVML on x86) in C2, which round differently (1 ulp at index 7 of this 64-wide row, after
+ * about 5,900 calls on JDK 17 / AVX2); {@code reduceLanes(ADD)} has the same hazard. The SIMD exp is now
+ * a polynomial on lanewise FMA and the lane sums have a fixed order, so both kernels must pass.
  */
 class SimdReproducibilityTest {
     private static final int CALLS = 20_000;
@@ -45,7 +43,6 @@ class SimdReproducibilityTest {
     }
 
     @Test
-    @Tag("known-issue")
     void simdSoftmaxIsBitwiseReproducibleAcrossJitTiers() {
         Assumptions.assumeTrue(Widths.simdActive(), "SIMD kernels not active in this run");
         assertReproducible(Kernels.best());
