@@ -66,7 +66,7 @@ for line in "${CONFIG_LINES[@]}"; do
       -Dattn4j.expectKernels="$expect" -Dattn4j.props.summaryDir="$dir" \
       -jar "$CONSOLE" execute --class-path "$CP" \
       --scan-classpath "$OUT/classes/test" --include-classname '.*' \
-      --exclude-tag known-issue --config jqwik.tries.default="$TRIES" \
+      --config jqwik.tries.default="$TRIES" \
       --disable-banner --details=summary --disable-ansi-colors ) >"$dir/run.log" 2>&1
   rc=$?
   secs=$(( $(date +%s) - start ))
