@@ -85,12 +85,12 @@ final class FullRun {
                 double n = Double.parseDouble(params.get("n"));
                 flops = 2 * n * n * n;
             } else if (benchmark.equals("MhaBench.forward")) {
-                flops = MhaWorkload.forwardFlops(1, Integer.parseInt(params.get("n")), MhaBench.E,
+                flops = MhaFlops.forwardFlops(1, Integer.parseInt(params.get("n")), MhaBench.E,
                         Boolean.parseBoolean(params.get("causal")));
             } else if (benchmark.equals("MhaBench.decodeStep")) {
-                flops = MhaWorkload.decodeFlops(Integer.parseInt(params.get("cache")), MhaBench.E);
+                flops = MhaFlops.decodeFlops(Integer.parseInt(params.get("cache")), MhaBench.E);
             } else if (benchmark.startsWith("PeerMhaBench.")) {
-                flops = MhaWorkload.forwardFlops(1, Integer.parseInt(params.get("n")), MhaBench.E,
+                flops = MhaFlops.forwardFlops(1, Integer.parseInt(params.get("n")), MhaBench.E,
                         params.get("impl").toLowerCase(Locale.ROOT).endsWith("causal"));
             }
         } catch (RuntimeException e) {

@@ -1,7 +1,10 @@
 package dev.attn4j.bench;
 
+import dev.attn4j.AttentionMask;
 import dev.attn4j.Kernels;
+import dev.attn4j.MultiHeadAttention;
 import dev.attn4j.ScoreMask;
+import dev.attn4j.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -22,9 +25,11 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Scaling of the opt-in parallel kernels: the same GEMM and fused attention on 1 and 2 threads (the
- * caller plus a ForkJoinPool), in one run, so the speed-up is a same-run ratio.
- * GFLOPS = 2·n³ / time for GEMM; 4·N²·d·heads / time for attention.
+ * Scaling of the opt-in parallelism: the same GEMM and fused attention on {@link Kernels#parallel}, and
+ * the same {@link MultiHeadAttention} (E = 512, h = 8, N = n tokens, B = 1, no mask) built with an
+ * executor, on 1 and 2 threads (the caller plus a ForkJoinPool), in one run, so the speed-up is a
+ * same-run ratio. GFLOPS = 2·n³ / time for GEMM; 4·N²·d·heads / time for attention;
+ * {@link MhaFlops#forwardFlops} / time for MHA.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -52,6 +57,9 @@ public class ParallelBench {
     private float[] k;
     private float[] v;
     private float[] o;
+    // MHA: E = 512 = HEADS·D
+    private MultiHeadAttention mha;
+    private Tensor x;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -75,6 +83,16 @@ public class ParallelBench {
         kernels.gemm(false, true, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n);
         if (!Arrays.equals(c1, c)) {
             throw new IllegalStateException("parallel GEMM differs from one thread");
+        }
+        MhaWeights w = MhaWeights.random(HEADS * D, HEADS, 2024);
+        mha = w.build(best, pool, threads);
+        if (mha.parallelism() != threads) {
+            throw new IllegalStateException("MHA runs on " + mha.parallelism() + " threads, not " + threads);
+        }
+        x = Tensor.wrap(fill(r, n * HEADS * D), 1, n, HEADS * D);
+        float[] y1 = w.build(best).forward(x, AttentionMask.none()).data();
+        if (!Arrays.equals(y1, mha.forward(x, AttentionMask.none()).data())) {
+            throw new IllegalStateException("MHA on " + threads + " threads differs from one thread");
         }
     }
 
@@ -107,5 +125,11 @@ public class ParallelBench {
                     o, h * D, ld);
         }
         return o;
+    }
+
+    /** Multi-head self-attention forward: projections, 8 heads of fused attention, output projection. */
+    @Benchmark
+    public Tensor mha() {
+        return mha.forward(x, AttentionMask.none());
     }
 }

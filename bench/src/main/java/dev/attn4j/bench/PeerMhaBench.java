@@ -1,6 +1,8 @@
 package dev.attn4j.bench;
 
-import dev.attn4j.Kernels;
+import dev.attn4j.AttentionMask;
+import dev.attn4j.MultiHeadAttention;
+import dev.attn4j.Tensor;
 import dev.attn4j.bench.peers.OrtMha;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -19,13 +21,15 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Multi-head self-attention E = 512, h = 8, B = 1 on attn4j and on ONNX Runtime with the same weights, same
- * sizes, same run. {@code impl}: attn4j, ORT_OPS (plain-op graph), ORT_ATTENTION (com.microsoft.Attention),
+ * Multi-head self-attention E = 512, h = 8, B = 1 on attn4j (the library's {@link MultiHeadAttention}) and
+ * on ONNX Runtime with the same PyTorch-layout weights ({@link MhaWeights}), same sizes, same run. {@code impl}: attn4j, ORT_OPS (plain-op graph), ORT_ATTENTION (com.microsoft.Attention),
  * and their causal counterparts. Each trial checks the implementation's output against attn4j's active
  * kernels (themselves checked against the float64 reference in {@link MhaBench}) before timing.
+ * {@code threads}: ORT's intra-op threads, and attn4j's module built with an executor of that parallelism.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -41,20 +45,24 @@ public class PeerMhaBench {
     @Param({"1"})
     public int threads;
 
-    Parallel parallel;
-    MhaWorkload mha;
+    ForkJoinPool pool;
+    MultiHeadAttention mha;
     OrtMha ort;
-    boolean causal;
+    AttentionMask mask;
     float[] x;
+    Tensor xt;
     float[] y;
     Path dir;
 
     @Setup(Level.Trial)
     public void setup() throws Exception {
-        parallel = Parallel.of(threads);
-        mha = MhaWorkload.random(OrtMha.EMBED_DIM, OrtMha.NUM_HEADS, 2024, Kernels.best(), parallel);
-        causal = impl.endsWith("causal") || impl.endsWith("CAUSAL");
+        MhaWeights w = MhaWeights.random(OrtMha.EMBED_DIM, OrtMha.NUM_HEADS, 2024);
+        pool = MhaBench.pool(threads);
+        mha = MhaBench.module(w, pool, threads);
+        boolean causal = impl.endsWith("causal") || impl.endsWith("CAUSAL");
+        mask = causal ? AttentionMask.causal() : AttentionMask.none();
         x = QuickBench.random(new Random(n), n * OrtMha.EMBED_DIM);
+        xt = Tensor.wrap(x, 1, n, OrtMha.EMBED_DIM);
         y = new float[x.length];
         OrtMha.Graph g = switch (impl) {
             case "attn4j", "attn4j_causal" -> null;
@@ -65,10 +73,9 @@ public class PeerMhaBench {
         };
         if (g != null) {
             dir = Files.createTempDirectory("attn4j-ort");
-            ort = new OrtMha(g, dir, threads, mha.inProjWeight(), mha.inProjBias(), mha.outProjWeight(),
-                    mha.outProjBias());
-            float[] expect = new float[x.length];
-            mha.forward(x, 1, n, causal, expect);
+            ort = new OrtMha(g, dir, threads, w.inProjWeight(), w.inProjBias(), w.outProjWeight(),
+                    w.outProjBias());
+            float[] expect = mha.forward(xt, mask).data();
             ort.forward(x, 1, n, y);
             Agreement.Check c = Agreement.compare(expect, y, y.length,
                     Agreement.mhaTolerance(OrtMha.EMBED_DIM, OrtMha.EMBED_DIM / OrtMha.NUM_HEADS, n, expect,
@@ -85,7 +92,9 @@ public class PeerMhaBench {
         if (ort != null) {
             ort.close();
         }
-        parallel.close();
+        if (pool != null) {
+            pool.shutdown();
+        }
         if (dir != null) {
             try (var files = Files.list(dir)) {
                 for (Path p : (Iterable<Path>) files::iterator) {
@@ -97,12 +106,11 @@ public class PeerMhaBench {
     }
 
     @Benchmark
-    public float[] forward() throws Exception {
+    public Object forward() throws Exception {
         if (ort != null) {
             ort.forward(x, 1, n, y);
-        } else {
-            mha.forward(x, 1, n, causal, y);
+            return y;
         }
-        return y;
+        return mha.forward(xt, mask);
     }
 }

@@ -1,7 +1,10 @@
 package dev.attn4j.bench;
 
+import dev.attn4j.AttentionMask;
 import dev.attn4j.Kernels;
+import dev.attn4j.MultiHeadAttention;
 import dev.attn4j.ScoreMask;
+import dev.attn4j.Tensor;
 import dev.attn4j.bench.peers.EjmlGemm;
 import dev.attn4j.bench.peers.GemmPeer;
 import dev.attn4j.bench.peers.NetlibGemm;
@@ -16,12 +19,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.function.IntConsumer;
 
 /**
  * Quick mode: times the key kernels, MHA and the peers with {@link QuickTimer} (median after warm-up), in one
  * JVM, one after the other, so every ratio printed comes from the same run. Slow implementations are timed
  * only at sizes where one call is short enough (estimated from their rate at the previous size); beyond that
  * they are "n/a", never extrapolated.
+ *
+ * <p>With more than one thread, attn4j runs as the library offers it: GEMM on {@link Kernels#parallel}, MHA
+ * on a {@link MultiHeadAttention} built with an executor; both on the pool the caller owns.
  */
 final class QuickBench {
     /**
@@ -48,7 +57,10 @@ final class QuickBench {
     final Kernels scalar = Kernels.scalar();
     final Kernels reference = Kernels.reference();
     final ReportOptions options;
-    final Parallel parallel;
+    /** Threads for attn4j's GEMM and MHA (and ONNX Runtime's intra-op pool). */
+    final int threads;
+    /** Helps the calling thread when threads &gt; 1 (threads − 1 workers suffice); owned by the caller. */
+    final ExecutorService pool;
     final Progress progress;
     final List<Measurement> results = new ArrayList<>();
     /** Peer name → "ok: detail" or "absent: reason" or "disagrees: …". */
@@ -63,10 +75,40 @@ final class QuickBench {
     double bandwidthGBs;
     String peakLabel;
 
-    QuickBench(ReportOptions options, Parallel parallel, Progress progress) {
+    /**
+     * @param pool used when options.threads() &gt; 1 (then not null); not shut down here
+     */
+    QuickBench(ReportOptions options, ExecutorService pool, Progress progress) {
         this.options = options;
-        this.parallel = parallel;
+        this.threads = options.threads();
+        if (threads > 1 && pool == null) {
+            throw new IllegalArgumentException("pool: needed for " + threads + " threads");
+        }
+        this.pool = pool;
         this.progress = progress;
+    }
+
+    /** k on this run's threads: the library's parallel kernels when threads &gt; 1. */
+    Kernels onThreads(Kernels k) {
+        return threads > 1 ? k.parallel(pool, threads) : k;
+    }
+
+    /** The library's MHA with these weights on k, split over this run's threads. */
+    MultiHeadAttention mhaOn(MhaWeights w, Kernels k) {
+        return w.build(k, pool, threads);
+    }
+
+    /** Runs body(0 … n−1), body(0) on the calling thread and the others on the pool; waits for all. */
+    private void onAllThreads(int n, IntConsumer body) throws Exception {
+        List<Future<?>> tasks = new ArrayList<>();
+        for (int i = 1; i < n; i++) {
+            int id = i;
+            tasks.add(pool.submit(() -> body.accept(id)));
+        }
+        body.accept(0);
+        for (Future<?> f : tasks) {
+            f.get();
+        }
     }
 
     String bestName() {
@@ -75,7 +117,7 @@ final class QuickBench {
 
     /** The peak the attn4j rows are compared with: N threads' worth when running N threads. */
     double peakFor(String op) {
-        return parallel.threads() > 1 && (op.startsWith("gemm") || op.startsWith("mha")) ? peakGflopsN : peakGflops1;
+        return threads > 1 && (op.startsWith("gemm") || op.startsWith("mha")) ? peakGflopsN : peakGflops1;
     }
 
     // ---------------------------------------------------------------- anchors
@@ -93,9 +135,9 @@ final class QuickBench {
         // A ceiling: the fastest run is the estimate (other work on shared cores only slows runs down).
         peakGflops1 = flops / t.minSeconds() * 1e-9;
         peakLabel = vec ? "FMA peak (Java, " + lanes * 32 + "-bit chains)" : "FMA peak (Java, scalar chains: no Vector API)";
-        if (parallel.threads() > 1) {
-            int n = parallel.threads();
-            QuickTimer.Timing tn = QuickTimer.time(() -> parallel.forEach(n, i -> {
+        if (threads > 1) {
+            int n = threads;
+            QuickTimer.Timing tn = QuickTimer.time(() -> onAllThreads(n, i -> {
                 float r = vec ? VectorAnchors.fmaChains(iters, i) : ScalarAnchors.fmaChains(iters, i);
                 if (r == 42f) {
                     sink[0]++;
@@ -121,7 +163,7 @@ final class QuickBench {
 
     /** A timing waiting for its group: everything measured at one operation and size runs interleaved. */
     private record Pending(String op, String size, double x, String impl, double work, String unit,
-                           QuickTimer.Body body) {
+                           QuickTimer.Body setup, QuickTimer.Body body) {
     }
 
     private final List<Pending> pending = new ArrayList<>();
@@ -132,6 +174,12 @@ final class QuickBench {
      */
     private void measure(String op, String size, double x, String impl, double work, String unit,
                          QuickTimer.Body body) {
+        measure(op, size, x, impl, work, unit, null, body);
+    }
+
+    /** As above, with {@code setup} run untimed before every call of body (null for none). */
+    private void measure(String op, String size, double x, String impl, double work, String unit,
+                         QuickTimer.Body setup, QuickTimer.Body body) {
         Double rate = lastRate.get(op + "|" + impl);
         double limit = impl.equals("reference") ? REFERENCE_CALL_LIMIT
                 : impl.equals(best.name()) ? BEST_CALL_LIMIT
@@ -139,7 +187,7 @@ final class QuickBench {
         if (rate != null && work / (rate * 1e9) > limit) {
             return;
         }
-        pending.add(new Pending(op, size, x, impl, work, unit, body));
+        pending.add(new Pending(op, size, x, impl, work, unit, setup, body));
     }
 
     /** Times the queued group in alternation and records the results. */
@@ -151,10 +199,12 @@ final class QuickBench {
         progress.show(first.op() + " " + first.size() + ": " + pending.size() + " implementation"
                 + (pending.size() == 1 ? "" : "s") + " interleaved");
         QuickTimer.Body[] bodies = new QuickTimer.Body[pending.size()];
+        QuickTimer.Body[] setups = new QuickTimer.Body[pending.size()];
         for (int i = 0; i < bodies.length; i++) {
             bodies[i] = pending.get(i).body();
+            setups[i] = pending.get(i).setup();
         }
-        QuickTimer.Timing[] t = QuickTimer.timeInterleaved(bodies);
+        QuickTimer.Timing[] t = QuickTimer.timeInterleaved(bodies, setups);
         for (int i = 0; i < bodies.length; i++) {
             Pending p = pending.get(i);
             Measurement m = new Measurement(p.op(), p.size(), p.x(), p.impl(), t[i].medianSeconds(), p.work(),
@@ -187,12 +237,13 @@ final class QuickBench {
             double flops = 2.0 * n * n * n;
             String size = n + "³";
             for (Kernels k : impls()) {
+                Kernels kt = onThreads(k);
                 measure("gemm", size, n, k.name(), flops, "GFLOPS",
-                        () -> parallel.gemmRows(k, false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n));
+                        () -> kt.gemm(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n));
             }
             // attn4j's product (untimed) is what each peer must agree with before it is timed.
             float[] expect = new float[n * n];
-            parallel.gemmRows(best, false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, expect, 0, n);
+            onThreads(best).gemm(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, expect, 0, n);
             for (GemmPeer p : gemmPeers) {
                 float[] pc = new float[n * n];
                 p.multiply(n, n, n, a, b, pc);
@@ -273,49 +324,54 @@ final class QuickBench {
     // ---------------------------------------------------------------- MHA and decode
 
     void mha(Path outDir) throws Exception {
-        MhaWorkload simd = MhaWorkload.random(E, H, 2024, best, parallel);
+        MhaWeights weights = MhaWeights.random(E, H, 2024);
         Map<OrtMha.Graph, OrtMha> ort = new LinkedHashMap<>();
         for (OrtMha.Graph g : OrtMha.Graph.values()) {
             progress.show("loading ONNX Runtime, graph " + g.label());
             try {
-                OrtMha o = new OrtMha(g, outDir.resolve("onnx"), parallel.threads(), simd.inProjWeight(),
-                        simd.inProjBias(), simd.outProjWeight(), simd.outProjBias());
+                OrtMha o = new OrtMha(g, outDir.resolve("onnx"), threads, weights.inProjWeight(),
+                        weights.inProjBias(), weights.outProjWeight(), weights.outProjBias());
                 ort.put(g, o);
                 peers.put(g.label(), "ok: " + o.detail());
             } catch (Exception | LinkageError e) {
                 peers.put(g.label(), "absent: " + e);
             }
         }
+        Map<Kernels, MultiHeadAttention> modules = new LinkedHashMap<>();
+        for (Kernels k : impls()) {
+            modules.put(k, mhaOn(weights, k));
+        }
         try {
             Random r = new Random(13);
             for (int len : MHA_LENGTHS) {
-                mhaAt(simd, ort, r, len, false);
+                mhaAt(modules, ort, r, len, false);
             }
             for (int len : CAUSAL_LENGTHS) {
-                mhaAt(simd, ort, r, len, true);
+                mhaAt(modules, ort, r, len, true);
             }
         } finally {
             for (OrtMha o : ort.values()) {
                 o.close();
             }
         }
-        decode(simd);
+        decode(modules);
     }
 
-    private void mhaAt(MhaWorkload simd, Map<OrtMha.Graph, OrtMha> ort, Random r, int len, boolean causal)
-            throws Exception {
+    private void mhaAt(Map<Kernels, MultiHeadAttention> modules, Map<OrtMha.Graph, OrtMha> ort, Random r, int len,
+                       boolean causal) throws Exception {
         float[] x = random(r, len * E);
-        float[] y = new float[len * E];
+        Tensor xt = Tensor.wrap(x, 1, len, E);
+        AttentionMask mask = causal ? AttentionMask.causal() : AttentionMask.none();
         String op = causal ? "mha causal" : "mha";
         String size = "N=" + len;
-        double flops = MhaWorkload.forwardFlops(1, len, E, causal);
-        for (Kernels k : impls()) {
-            MhaWorkload w = k == best ? simd : simd.with(k, parallel);
-            measure(op, size, len, k.name(), flops, "GFLOPS", () -> w.forward(x, 1, len, causal, y));
+        double flops = MhaFlops.forwardFlops(1, len, E, causal);
+        Object[] sink = new Object[1];
+        for (Map.Entry<Kernels, MultiHeadAttention> e : modules.entrySet()) {
+            MultiHeadAttention m = e.getValue();
+            measure(op, size, len, e.getKey().name(), flops, "GFLOPS", () -> sink[0] = m.forward(xt, mask));
         }
         // attn4j's output, for the agreement check of each peer before it is timed.
-        simd.forward(x, 1, len, causal, y);
-        float[] expect = y.clone();
+        float[] expect = modules.get(best).forward(xt, mask).data();
         double tol = Agreement.mhaTolerance(E, E / H, len, expect, expect.length);
         for (Map.Entry<OrtMha.Graph, OrtMha> e : ort.entrySet()) {
             OrtMha o = e.getValue();
@@ -341,23 +397,21 @@ final class QuickBench {
         flush();
     }
 
-    private void decode(MhaWorkload simd) throws Exception {
+    /**
+     * One decode step (a token against a KV cache of t earlier tokens) on the library's
+     * {@code forward(token, token, token, cache)}; the cache is brought back to t tokens, untimed, before
+     * every step (see {@link DecodeFixture}).
+     */
+    private void decode(Map<Kernels, MultiHeadAttention> modules) throws Exception {
         int max = DECODE_CACHE[DECODE_CACHE.length - 1];
-        Random r = new Random(14);
-        float[] x = random(r, E);
-        float[] y = new float[E];
-        // One cache for both kernels: every step rewrites the same slot, whose values do not change the cost.
-        MhaWorkload.KvCache cache = new MhaWorkload.KvCache(max + 1, E);
-        float[] kv = random(r, max * E);
-        System.arraycopy(kv, 0, cache.keys, 0, kv.length);
-        System.arraycopy(kv, 0, cache.values, 0, kv.length);
+        // One cache for every kernel: the modules share heads and width, and each step refills it first.
+        DecodeFixture fx = new DecodeFixture(modules.get(best), max, 14);
+        Object[] sink = new Object[1];
         for (int t : DECODE_CACHE) {
             for (Kernels k : best == scalar ? List.of(scalar) : List.of(scalar, best)) {
-                MhaWorkload w = k == best ? simd : simd.with(k, parallel);
-                measure("decode", "cache=" + t, t, k.name(), MhaWorkload.decodeFlops(t, E), "GFLOPS", () -> {
-                    cache.setLength(t);
-                    w.decodeStep(x, cache, y);
-                });
+                MultiHeadAttention m = modules.get(k);
+                measure("decode", "cache=" + t, t, k.name(), MhaFlops.decodeFlops(t, E), "GFLOPS",
+                        () -> fx.refill(t), () -> sink[0] = fx.step(m));
             }
             flush();
         }

@@ -74,10 +74,21 @@ public final class QuickTimer {
      * time per call over the rounds, in the order given.
      */
     public static Timing[] timeInterleaved(Body[] bodies) throws Exception {
+        return timeInterleaved(bodies, new Body[bodies.length]);
+    }
+
+    /**
+     * As {@link #timeInterleaved(Body[])}, but {@code setups[i]}, when not null, runs before every call of
+     * {@code bodies[i]} and is not timed (e.g. to bring a KV cache back to a fixed length).
+     */
+    public static Timing[] timeInterleaved(Body[] bodies, Body[] setups) throws Exception {
         int b = bodies.length;
+        if (setups.length != b) {
+            throw new IllegalArgumentException("setups: " + setups.length + " for " + b + " bodies");
+        }
         int[] batch = new int[b];
         for (int i = 0; i < b; i++) {
-            double last = warmUp(bodies[i]);
+            double last = warmUp(bodies[i], setups[i]);
             batch[i] = (int) Math.max(1, Math.min(1_000_000, Math.ceil(BATCH_SECONDS / Math.max(last, 1e-9))));
         }
         double[][] samples = new double[b][MAX_ROUNDS];
@@ -87,11 +98,7 @@ public final class QuickTimer {
             // Alternate the order each round so no body always runs right after the same neighbour.
             for (int j = 0; j < b; j++) {
                 int i = rounds % 2 == 0 ? j : b - 1 - j;
-                long s = System.nanoTime();
-                for (int r = 0; r < batch[i]; r++) {
-                    bodies[i].run();
-                }
-                samples[i][rounds] = (System.nanoTime() - s) * 1e-9 / batch[i];
+                samples[i][rounds] = batch(bodies[i], setups[i], batch[i]) / batch[i];
             }
             rounds++;
             // Slow groups (a second or more per round) stop after the minimum of 3 rounds.
@@ -109,15 +116,32 @@ public final class QuickTimer {
         return out;
     }
 
-    /** Warm-up as in {@link #time}; returns the duration of the last warm-up run. */
-    static double warmUp(Body body) throws Exception {
+    /** Seconds spent in {@code calls} calls of body; setup (if any) runs untimed before each. */
+    private static double batch(Body body, Body setup, int calls) throws Exception {
+        if (setup == null) {
+            long s = System.nanoTime();
+            for (int r = 0; r < calls; r++) {
+                body.run();
+            }
+            return (System.nanoTime() - s) * 1e-9;
+        }
+        long total = 0;
+        for (int r = 0; r < calls; r++) {
+            setup.run();
+            long s = System.nanoTime();
+            body.run();
+            total += System.nanoTime() - s;
+        }
+        return total * 1e-9;
+    }
+
+    /** Warm-up as in {@link #time}; returns the duration of the last warm-up run (setup excluded). */
+    static double warmUp(Body body, Body setup) throws Exception {
         long t0 = System.nanoTime();
         int warm = 0;
         double dt = 0;
         while (warm < MIN_WARMUP_RUNS || (System.nanoTime() - t0) * 1e-9 < WARMUP_SECONDS) {
-            long s = System.nanoTime();
-            body.run();
-            dt = (System.nanoTime() - s) * 1e-9;
+            dt = batch(body, setup, 1);
             warm++;
             if (dt > 1.0 || dt > 0.2 && warm >= 2) {
                 break;

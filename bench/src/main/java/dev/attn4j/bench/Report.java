@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * The main job: what runs, the seeds' worked example, SIMD-vs-reference accuracy, a quick benchmark of the
@@ -97,15 +98,21 @@ public final class Report {
 
         heading("4. QUICK MODE timings (median of repeated runs after warm-up; NOT JMH — use --full for JMH)");
         out.printf(Locale.ROOT, "  threads: %d%s%n", options.threads(), options.threads() > 1
-                ? " (attn4j GEMM split over row panels, MHA over heads; ORT intra-op = " + options.threads()
+                ? " (attn4j GEMM on Kernels.parallel, MHA on MultiHeadAttention with an executor; ORT intra-op = " + options.threads()
                 + "; EJML and netlib run 1 thread)" : "");
         QuickBench qb;
-        try (Parallel par = Parallel.of(options.threads())) {
-            qb = new QuickBench(options, par, progress);
+        // The library never creates threads: the report owns the pool its parallel kernels and MHA run on.
+        ForkJoinPool pool = options.threads() > 1 ? new ForkJoinPool(options.threads() - 1) : null;
+        try {
+            qb = new QuickBench(options, pool, progress);
             qb.anchors();
             qb.gemm();
             qb.kernels();
             qb.mha(options.out());
+        } finally {
+            if (pool != null) {
+                pool.shutdown();
+            }
         }
         progress.clear();
         printAnchorsAndPeers(qb);

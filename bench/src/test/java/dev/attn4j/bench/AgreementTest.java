@@ -1,6 +1,9 @@
 package dev.attn4j.bench;
 
+import dev.attn4j.AttentionMask;
 import dev.attn4j.Kernels;
+import dev.attn4j.MultiHeadAttention;
+import dev.attn4j.Tensor;
 import dev.attn4j.bench.peers.OrtMha;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -35,7 +38,7 @@ class AgreementTest {
         assertEquals(4.0 * (2 * 512 + 64 + 128) * eps * 3.0, Agreement.mhaTolerance(512, 64, 128, y, 2), 1e-15);
     }
 
-    private static OrtMha openOrt(OrtMha.Graph g, Path dir, MhaWorkload w) {
+    private static OrtMha openOrt(OrtMha.Graph g, Path dir, MhaWeights w) {
         try {
             return new OrtMha(g, dir, 1, w.inProjWeight(), w.inProjBias(), w.outProjWeight(), w.outProjBias());
         } catch (Exception | LinkageError e) {
@@ -44,17 +47,21 @@ class AgreementTest {
         }
     }
 
-    /** ORT on the committed graphs matches the float64 reference MHA; both non-causal graphs and the causal one. */
+    /**
+     * ORT on the committed graphs matches the library's MultiHeadAttention on the float64 reference kernels,
+     * given the same PyTorch-layout weights; both non-causal graphs and the causal one.
+     */
     @Test
     void ortAgreesWithTheReferenceMha(@TempDir Path dir) throws Exception {
-        MhaWorkload ref = MhaWorkload.random(512, 8, 5, Kernels.reference(), Parallel.serial());
+        MhaWeights w = MhaWeights.random(512, 8, 5);
+        MultiHeadAttention ref = w.build(Kernels.reference());
         int len = 24;
         float[] x = QuickBench.random(new Random(3), len * 512);
         for (OrtMha.Graph g : OrtMha.Graph.values()) {
-            float[] expect = new float[x.length];
-            ref.forward(x, 1, len, g.causal(), expect);
+            float[] expect = ref.forward(Tensor.wrap(x, 1, len, 512),
+                    g.causal() ? AttentionMask.causal() : AttentionMask.none()).data();
             float[] got = new float[x.length];
-            try (OrtMha ort = openOrt(g, dir, ref)) {
+            try (OrtMha ort = openOrt(g, dir, w)) {
                 ort.forward(x, 1, len, got);
             }
             Agreement.Check c = Agreement.compare(expect, got, got.length,
@@ -63,23 +70,21 @@ class AgreementTest {
         }
     }
 
-    /** The check is not vacuous: ORT given the output projection transposed disagrees with attn4j. */
+    /** The check is not vacuous: ORT given the output projection transposed disagrees with attn4j's module. */
     @Test
     void agreementCatchesAWrongWeightLayout(@TempDir Path dir) throws Exception {
-        MhaWorkload ref = MhaWorkload.random(512, 8, 5, Kernels.reference(), Parallel.serial());
-        float[] wo = ref.outProjWeight();
+        MhaWeights w = MhaWeights.random(512, 8, 5);
+        float[] wo = w.outProjWeight();
         float[] woT = new float[wo.length];
         for (int i = 0; i < 512; i++) {
             for (int j = 0; j < 512; j++) {
                 woT[j * 512 + i] = wo[i * 512 + j];
             }
         }
-        MhaWorkload wrong = new MhaWorkload(512, 8, ref.inProjWeight(), ref.inProjBias(), woT, ref.outProjBias(),
-                Kernels.reference(), Parallel.serial());
+        MhaWeights wrong = w.withOutProjWeight(woT);
         int len = 8;
         float[] x = QuickBench.random(new Random(4), len * 512);
-        float[] expect = new float[x.length];
-        ref.forward(x, 1, len, false, expect);
+        float[] expect = w.build(Kernels.reference()).forward(Tensor.wrap(x, 1, len, 512), AttentionMask.none()).data();
         float[] got = new float[x.length];
         try (OrtMha ort = openOrt(OrtMha.Graph.OPS, dir, wrong)) {
             ort.forward(x, 1, len, got);

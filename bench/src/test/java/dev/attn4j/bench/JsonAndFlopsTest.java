@@ -26,7 +26,7 @@ class JsonAndFlopsTest {
         // 2·256³ flops in 1 ms = 33.554432 GFLOPS
         assertEquals(33.554432, FullRun.gflops("PeerGemmBench.gemm", Map.of("n", "256", "impl", "EJML"), 1.0, "ms/op"),
                 1e-9);
-        double mha = MhaWorkload.forwardFlops(1, 512, 512, true);
+        double mha = MhaFlops.forwardFlops(1, 512, 512, true);
         assertEquals(mha / 2e-3 * 1e-9, FullRun.gflops("PeerMhaBench.forward",
                 Map.of("n", "512", "impl", "ORT_ATTENTION_CAUSAL"), 2000, "us/op"), 1e-9);
         assertTrue(Double.isNaN(FullRun.gflops("GemmBench.simd", Map.of("n", "256"), 1.0, "ms/op")));

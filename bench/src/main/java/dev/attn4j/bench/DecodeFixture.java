@@ -1,0 +1,63 @@
+package dev.attn4j.bench;
+
+import dev.attn4j.KvCache;
+import dev.attn4j.MultiHeadAttention;
+import dev.attn4j.Tensor;
+
+import java.util.Objects;
+import java.util.Random;
+
+/**
+ * A {@link KvCache} that a decode benchmark brings back to the same length before every step.
+ *
+ * <p>A step ({@code mha.forward(token, token, token, cache)}) appends one token, and {@link KvCache} can
+ * only grow or {@link KvCache#reset() reset}; so before each timed step, untimed, {@link #refill} resets
+ * the cache and appends the same {@code cached} earlier tokens again. Their keys and values are random
+ * stand-ins for projected tokens (one array serves as both): the cost of a step depends on the cache
+ * length, not on the values.
+ */
+final class DecodeFixture {
+    private final KvCache cache;
+    private final float[] kv;
+    private final int maxCached;
+    private final Tensor token;
+
+    /**
+     * A batch-1 cache for {@code mha} able to hold {@code maxCached} earlier tokens plus the step's own.
+     *
+     * @throws IllegalArgumentException if maxCached is below 1
+     */
+    DecodeFixture(MultiHeadAttention mha, int maxCached, long seed) {
+        Objects.requireNonNull(mha, "mha");
+        if (maxCached < 1) {
+            throw new IllegalArgumentException("maxCached must be ≥ 1 but was " + maxCached);
+        }
+        this.cache = mha.newCache(1, maxCached + 1);
+        this.maxCached = maxCached;
+        Random r = new Random(seed);
+        this.kv = QuickBench.random(r, maxCached * mha.kvHeads() * mha.headDim());
+        this.token = Tensor.wrap(QuickBench.random(r, mha.embedDim()), 1, 1, mha.embedDim());
+    }
+
+    /**
+     * Forgets every token, then caches the first {@code cached} stand-in tokens.
+     *
+     * @throws IllegalArgumentException if cached is outside [0, maxCached]
+     */
+    void refill(int cached) {
+        if (cached < 0 || cached > maxCached) {
+            throw new IllegalArgumentException("cached " + cached + " outside [0, " + maxCached + "]");
+        }
+        cache.reset();
+        cache.append(kv, 0, kv, 0, cached);
+    }
+
+    /** One decode step of {@code mha} (whose heads and width must be those this fixture was made for). */
+    Tensor step(MultiHeadAttention mha) {
+        return mha.forward(token, token, token, cache);
+    }
+
+    KvCache cache() {
+        return cache;
+    }
+}
