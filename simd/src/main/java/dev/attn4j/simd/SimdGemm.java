@@ -24,7 +24,20 @@ import jdk.incubator.vector.VectorSpecies;
  * </pre>
  * Packing reads op(A) and op(B) through their transposes, so the four cases NN, NT, TN, TT share the one
  * micro-kernel. Micro-panels are zero-padded to full MR/NR; a fringe tile is computed into a small scratch
- * tile and only its valid part is copied to C (the {@code // scalar tail} of this kernel).
+ * tile and only its valid part is copied to C (the {@code // scalar tail} of this kernel). Each micro-kernel
+ * first touches its C tile (one load per row end) so a cache miss on C overlaps the FMA loop instead of
+ * stalling the final update: Java has no prefetch instruction, and without this 1024² ran ~20% slower.
+ *
+ * <p>Two shape-driven variants of the same loops (same arithmetic, so the same bits):
+ * <ul>
+ *   <li>short depth, k ≤ {@value #SHORT_DEPTH} (attention's Q·Kᵀ with k = d_head): a tile is only k steps
+ *       long, too short to hide the misses of C rows far apart, so the tiles are walked row-major (C written
+ *       as sequential rows) and NC shrinks so that the whole Bp panel stays in half of L2
+ *       (measured: (512,512,64) NT from 0.56 to 0.83 of peak, (2048,2048,64) NT from 0.54 to 0.89);</li>
+ *   <li>narrow C, n ≤ {@value #IN_PLACE_A_MAX_N} (P·V with n = d_head): there are only n/NR passes of tiles
+ *       over A, and packing A costs about one such pass, so full MR-row tiles read op(A) in place through
+ *       strided micro-kernels; only a partial last row tile is packed.</li>
+ * </ul>
  *
  * <h2>Direct path</h2>
  * For op(B) = B (not transposed) and m ≤ {@link #DIRECT_MAX_M} (GEMV: decode steps, x·W) packing does not pay:
@@ -40,10 +53,13 @@ import jdk.incubator.vector.VectorSpecies;
  * path. No horizontal (lane-crossing) reductions are used.
  *
  * <h2>Block sizes</h2>
- * With L lanes, the register tile is MR rows × NR = NV·L columns (MR·NV accumulators). Defaults, from
- * measurements on Zen 3 (16 vector registers) with JDK 17 and 25: 4×2L at 128 and 256 bits (8 accumulators
- * + 2 B vectors + 1 broadcast = 11 of 16 registers; 6×2L needs 15 and spilled on JDK 25); 8×2L at 512 bits,
- * where AVX-512 has 32 registers (19 used). {@code -Dattn4j.gemm.tile=MRxNV} overrides it for tuning
+ * With L lanes, the register tile is MR rows × NR = NV·L columns (MR·NV accumulators). An FMA has a
+ * latency of 4 cycles and two pipes, so at least 8 independent accumulators are needed. Defaults, from
+ * measurements on Zen 3 (AVX2, 16 vector registers) with JDK 17 and 25: 4×2L at 128 and 256 bits
+ * (8 accumulators + 2 B vectors + 1 broadcast = 11 of 16 registers). On 1024² NN, 6×2L (15 registers) and
+ * 4×3L (16) ran at about 0.4 of peak on JDK 17 (spills; 6×2L was known to halve on JDK 25 as well), 5×2L
+ * (13) matched 4×2L within the noise on both JDKs. 8×2L at 512 bits, where AVX-512 has 32 registers
+ * (19 used) — chosen by the same count, not measured (no AVX-512 machine here). {@code -Dattn4j.gemm.tile=MRxNV} overrides it for tuning
  * (4x2, 5x2, 6x2, 4x3, 3x3, 8x2). The cache blocks follow from the tile and assumed cache sizes
  * (L1d 32 KiB, L2 512 KiB, L3 ≥ 8 MiB, typical of current x86 and Arm server cores):
  * <ul>
