@@ -109,6 +109,56 @@ final class GemmMicroKernels {
         update(c31, c, r3 + L, alpha, beta, mode);
     }
 
+    /** {@link #kernel4x2} with A read in place: element (r, p) at {@code ap[apOff + r·rs + p·ps]}. */
+    static void kernel4x2s(int kc, float[] ap, int apOff, int rs, int ps, float[] bp, int bpOff,
+                        float[] c, int cOff, int ldc, float alpha, float beta, int mode) {
+        // touch the C tile first, so a cache miss on it overlaps the loop instead of stalling the update
+        float touch = 0f;
+        if (mode != FIRST_BETA0) {
+            touch += c[cOff] + c[cOff + 2 * L - 1];
+            touch += c[cOff + ldc] + c[cOff + ldc + 2 * L - 1];
+            touch += c[cOff + 2 * ldc] + c[cOff + 2 * ldc + 2 * L - 1];
+            touch += c[cOff + 3 * ldc] + c[cOff + 3 * ldc + 2 * L - 1];
+        }
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bo = bpOff + p * (2 * L);
+            int ao = apOff + p * ps;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ao]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ao + rs]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2 * rs]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ao + 3 * rs]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+        }
+        if (touch == TOUCH_SENTINEL) {
+            touched = touch; // practically never; it keeps the touch loads alive
+        }
+        int r0 = cOff;
+        update(c00, c, r0, alpha, beta, mode);
+        update(c01, c, r0 + L, alpha, beta, mode);
+        int r1 = cOff + ldc;
+        update(c10, c, r1, alpha, beta, mode);
+        update(c11, c, r1 + L, alpha, beta, mode);
+        int r2 = cOff + 2 * ldc;
+        update(c20, c, r2, alpha, beta, mode);
+        update(c21, c, r2 + L, alpha, beta, mode);
+        int r3 = cOff + 3 * ldc;
+        update(c30, c, r3, alpha, beta, mode);
+        update(c31, c, r3 + L, alpha, beta, mode);
+    }
+
     /** The 5×2·L register tile: 10 accumulators, 2 B loads and one broadcast live per step. */
     static void kernel5x2(int kc, float[] ap, int apOff, float[] bp, int bpOff,
                         float[] c, int cOff, int ldc, float alpha, float beta, int mode) {
@@ -144,6 +194,64 @@ final class GemmMicroKernels {
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
             FloatVector a4 = FloatVector.broadcast(S, ap[ao + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+        }
+        if (touch == TOUCH_SENTINEL) {
+            touched = touch; // practically never; it keeps the touch loads alive
+        }
+        int r0 = cOff;
+        update(c00, c, r0, alpha, beta, mode);
+        update(c01, c, r0 + L, alpha, beta, mode);
+        int r1 = cOff + ldc;
+        update(c10, c, r1, alpha, beta, mode);
+        update(c11, c, r1 + L, alpha, beta, mode);
+        int r2 = cOff + 2 * ldc;
+        update(c20, c, r2, alpha, beta, mode);
+        update(c21, c, r2 + L, alpha, beta, mode);
+        int r3 = cOff + 3 * ldc;
+        update(c30, c, r3, alpha, beta, mode);
+        update(c31, c, r3 + L, alpha, beta, mode);
+        int r4 = cOff + 4 * ldc;
+        update(c40, c, r4, alpha, beta, mode);
+        update(c41, c, r4 + L, alpha, beta, mode);
+    }
+
+    /** {@link #kernel5x2} with A read in place: element (r, p) at {@code ap[apOff + r·rs + p·ps]}. */
+    static void kernel5x2s(int kc, float[] ap, int apOff, int rs, int ps, float[] bp, int bpOff,
+                        float[] c, int cOff, int ldc, float alpha, float beta, int mode) {
+        // touch the C tile first, so a cache miss on it overlaps the loop instead of stalling the update
+        float touch = 0f;
+        if (mode != FIRST_BETA0) {
+            touch += c[cOff] + c[cOff + 2 * L - 1];
+            touch += c[cOff + ldc] + c[cOff + ldc + 2 * L - 1];
+            touch += c[cOff + 2 * ldc] + c[cOff + 2 * ldc + 2 * L - 1];
+            touch += c[cOff + 3 * ldc] + c[cOff + 3 * ldc + 2 * L - 1];
+            touch += c[cOff + 4 * ldc] + c[cOff + 4 * ldc + 2 * L - 1];
+        }
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bo = bpOff + p * (2 * L);
+            int ao = apOff + p * ps;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ao]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ao + rs]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2 * rs]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ao + 3 * rs]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, ap[ao + 4 * rs]);
             c40 = a4.fma(b0, c40);
             c41 = a4.fma(b1, c41);
         }
@@ -233,6 +341,72 @@ final class GemmMicroKernels {
         update(c51, c, r5 + L, alpha, beta, mode);
     }
 
+    /** {@link #kernel6x2} with A read in place: element (r, p) at {@code ap[apOff + r·rs + p·ps]}. */
+    static void kernel6x2s(int kc, float[] ap, int apOff, int rs, int ps, float[] bp, int bpOff,
+                        float[] c, int cOff, int ldc, float alpha, float beta, int mode) {
+        // touch the C tile first, so a cache miss on it overlaps the loop instead of stalling the update
+        float touch = 0f;
+        if (mode != FIRST_BETA0) {
+            touch += c[cOff] + c[cOff + 2 * L - 1];
+            touch += c[cOff + ldc] + c[cOff + ldc + 2 * L - 1];
+            touch += c[cOff + 2 * ldc] + c[cOff + 2 * ldc + 2 * L - 1];
+            touch += c[cOff + 3 * ldc] + c[cOff + 3 * ldc + 2 * L - 1];
+            touch += c[cOff + 4 * ldc] + c[cOff + 4 * ldc + 2 * L - 1];
+            touch += c[cOff + 5 * ldc] + c[cOff + 5 * ldc + 2 * L - 1];
+        }
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bo = bpOff + p * (2 * L);
+            int ao = apOff + p * ps;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ao]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ao + rs]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2 * rs]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ao + 3 * rs]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, ap[ao + 4 * rs]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, ap[ao + 5 * rs]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+        }
+        if (touch == TOUCH_SENTINEL) {
+            touched = touch; // practically never; it keeps the touch loads alive
+        }
+        int r0 = cOff;
+        update(c00, c, r0, alpha, beta, mode);
+        update(c01, c, r0 + L, alpha, beta, mode);
+        int r1 = cOff + ldc;
+        update(c10, c, r1, alpha, beta, mode);
+        update(c11, c, r1 + L, alpha, beta, mode);
+        int r2 = cOff + 2 * ldc;
+        update(c20, c, r2, alpha, beta, mode);
+        update(c21, c, r2 + L, alpha, beta, mode);
+        int r3 = cOff + 3 * ldc;
+        update(c30, c, r3, alpha, beta, mode);
+        update(c31, c, r3 + L, alpha, beta, mode);
+        int r4 = cOff + 4 * ldc;
+        update(c40, c, r4, alpha, beta, mode);
+        update(c41, c, r4 + L, alpha, beta, mode);
+        int r5 = cOff + 5 * ldc;
+        update(c50, c, r5, alpha, beta, mode);
+        update(c51, c, r5 + L, alpha, beta, mode);
+    }
+
     /** The 4×3·L register tile: 12 accumulators, 3 B loads and one broadcast live per step. */
     static void kernel4x3(int kc, float[] ap, int apOff, float[] bp, int bpOff,
                         float[] c, int cOff, int ldc, float alpha, float beta, int mode) {
@@ -267,6 +441,65 @@ final class GemmMicroKernels {
             c21 = a2.fma(b1, c21);
             c22 = a2.fma(b2, c22);
             FloatVector a3 = FloatVector.broadcast(S, ap[ao + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            c32 = a3.fma(b2, c32);
+        }
+        if (touch == TOUCH_SENTINEL) {
+            touched = touch; // practically never; it keeps the touch loads alive
+        }
+        int r0 = cOff;
+        update(c00, c, r0, alpha, beta, mode);
+        update(c01, c, r0 + L, alpha, beta, mode);
+        update(c02, c, r0 + 2 * L, alpha, beta, mode);
+        int r1 = cOff + ldc;
+        update(c10, c, r1, alpha, beta, mode);
+        update(c11, c, r1 + L, alpha, beta, mode);
+        update(c12, c, r1 + 2 * L, alpha, beta, mode);
+        int r2 = cOff + 2 * ldc;
+        update(c20, c, r2, alpha, beta, mode);
+        update(c21, c, r2 + L, alpha, beta, mode);
+        update(c22, c, r2 + 2 * L, alpha, beta, mode);
+        int r3 = cOff + 3 * ldc;
+        update(c30, c, r3, alpha, beta, mode);
+        update(c31, c, r3 + L, alpha, beta, mode);
+        update(c32, c, r3 + 2 * L, alpha, beta, mode);
+    }
+
+    /** {@link #kernel4x3} with A read in place: element (r, p) at {@code ap[apOff + r·rs + p·ps]}. */
+    static void kernel4x3s(int kc, float[] ap, int apOff, int rs, int ps, float[] bp, int bpOff,
+                        float[] c, int cOff, int ldc, float alpha, float beta, int mode) {
+        // touch the C tile first, so a cache miss on it overlaps the loop instead of stalling the update
+        float touch = 0f;
+        if (mode != FIRST_BETA0) {
+            touch += c[cOff] + c[cOff + 3 * L - 1];
+            touch += c[cOff + ldc] + c[cOff + ldc + 3 * L - 1];
+            touch += c[cOff + 2 * ldc] + c[cOff + 2 * ldc + 3 * L - 1];
+            touch += c[cOff + 3 * ldc] + c[cOff + 3 * ldc + 3 * L - 1];
+        }
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bo = bpOff + p * (3 * L);
+            int ao = apOff + p * ps;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+            FloatVector b2 = FloatVector.fromArray(S, bp, bo + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ao]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            c02 = a0.fma(b2, c02);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ao + rs]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            c12 = a1.fma(b2, c12);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2 * rs]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            c22 = a2.fma(b2, c22);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ao + 3 * rs]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
             c32 = a3.fma(b2, c32);
@@ -341,6 +574,55 @@ final class GemmMicroKernels {
         update(c22, c, r2 + 2 * L, alpha, beta, mode);
     }
 
+    /** {@link #kernel3x3} with A read in place: element (r, p) at {@code ap[apOff + r·rs + p·ps]}. */
+    static void kernel3x3s(int kc, float[] ap, int apOff, int rs, int ps, float[] bp, int bpOff,
+                        float[] c, int cOff, int ldc, float alpha, float beta, int mode) {
+        // touch the C tile first, so a cache miss on it overlaps the loop instead of stalling the update
+        float touch = 0f;
+        if (mode != FIRST_BETA0) {
+            touch += c[cOff] + c[cOff + 3 * L - 1];
+            touch += c[cOff + ldc] + c[cOff + ldc + 3 * L - 1];
+            touch += c[cOff + 2 * ldc] + c[cOff + 2 * ldc + 3 * L - 1];
+        }
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bo = bpOff + p * (3 * L);
+            int ao = apOff + p * ps;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+            FloatVector b2 = FloatVector.fromArray(S, bp, bo + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ao]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            c02 = a0.fma(b2, c02);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ao + rs]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            c12 = a1.fma(b2, c12);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2 * rs]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            c22 = a2.fma(b2, c22);
+        }
+        if (touch == TOUCH_SENTINEL) {
+            touched = touch; // practically never; it keeps the touch loads alive
+        }
+        int r0 = cOff;
+        update(c00, c, r0, alpha, beta, mode);
+        update(c01, c, r0 + L, alpha, beta, mode);
+        update(c02, c, r0 + 2 * L, alpha, beta, mode);
+        int r1 = cOff + ldc;
+        update(c10, c, r1, alpha, beta, mode);
+        update(c11, c, r1 + L, alpha, beta, mode);
+        update(c12, c, r1 + 2 * L, alpha, beta, mode);
+        int r2 = cOff + 2 * ldc;
+        update(c20, c, r2, alpha, beta, mode);
+        update(c21, c, r2 + L, alpha, beta, mode);
+        update(c22, c, r2 + 2 * L, alpha, beta, mode);
+    }
+
     /** The 8×2·L register tile: 16 accumulators, 2 B loads and one broadcast live per step. */
     static void kernel8x2(int kc, float[] ap, int apOff, float[] bp, int bpOff,
                         float[] c, int cOff, int ldc, float alpha, float beta, int mode) {
@@ -391,6 +673,88 @@ final class GemmMicroKernels {
             c60 = a6.fma(b0, c60);
             c61 = a6.fma(b1, c61);
             FloatVector a7 = FloatVector.broadcast(S, ap[ao + 7]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+        }
+        if (touch == TOUCH_SENTINEL) {
+            touched = touch; // practically never; it keeps the touch loads alive
+        }
+        int r0 = cOff;
+        update(c00, c, r0, alpha, beta, mode);
+        update(c01, c, r0 + L, alpha, beta, mode);
+        int r1 = cOff + ldc;
+        update(c10, c, r1, alpha, beta, mode);
+        update(c11, c, r1 + L, alpha, beta, mode);
+        int r2 = cOff + 2 * ldc;
+        update(c20, c, r2, alpha, beta, mode);
+        update(c21, c, r2 + L, alpha, beta, mode);
+        int r3 = cOff + 3 * ldc;
+        update(c30, c, r3, alpha, beta, mode);
+        update(c31, c, r3 + L, alpha, beta, mode);
+        int r4 = cOff + 4 * ldc;
+        update(c40, c, r4, alpha, beta, mode);
+        update(c41, c, r4 + L, alpha, beta, mode);
+        int r5 = cOff + 5 * ldc;
+        update(c50, c, r5, alpha, beta, mode);
+        update(c51, c, r5 + L, alpha, beta, mode);
+        int r6 = cOff + 6 * ldc;
+        update(c60, c, r6, alpha, beta, mode);
+        update(c61, c, r6 + L, alpha, beta, mode);
+        int r7 = cOff + 7 * ldc;
+        update(c70, c, r7, alpha, beta, mode);
+        update(c71, c, r7 + L, alpha, beta, mode);
+    }
+
+    /** {@link #kernel8x2} with A read in place: element (r, p) at {@code ap[apOff + r·rs + p·ps]}. */
+    static void kernel8x2s(int kc, float[] ap, int apOff, int rs, int ps, float[] bp, int bpOff,
+                        float[] c, int cOff, int ldc, float alpha, float beta, int mode) {
+        // touch the C tile first, so a cache miss on it overlaps the loop instead of stalling the update
+        float touch = 0f;
+        if (mode != FIRST_BETA0) {
+            touch += c[cOff] + c[cOff + 2 * L - 1];
+            touch += c[cOff + ldc] + c[cOff + ldc + 2 * L - 1];
+            touch += c[cOff + 2 * ldc] + c[cOff + 2 * ldc + 2 * L - 1];
+            touch += c[cOff + 3 * ldc] + c[cOff + 3 * ldc + 2 * L - 1];
+            touch += c[cOff + 4 * ldc] + c[cOff + 4 * ldc + 2 * L - 1];
+            touch += c[cOff + 5 * ldc] + c[cOff + 5 * ldc + 2 * L - 1];
+            touch += c[cOff + 6 * ldc] + c[cOff + 6 * ldc + 2 * L - 1];
+            touch += c[cOff + 7 * ldc] + c[cOff + 7 * ldc + 2 * L - 1];
+        }
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bo = bpOff + p * (2 * L);
+            int ao = apOff + p * ps;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ao]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ao + rs]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2 * rs]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ao + 3 * rs]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, ap[ao + 4 * rs]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, ap[ao + 5 * rs]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, ap[ao + 6 * rs]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, ap[ao + 7 * rs]);
             c70 = a7.fma(b0, c70);
             c71 = a7.fma(b1, c71);
         }

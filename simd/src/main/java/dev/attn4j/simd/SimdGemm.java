@@ -24,7 +24,20 @@ import jdk.incubator.vector.VectorSpecies;
  * </pre>
  * Packing reads op(A) and op(B) through their transposes, so the four cases NN, NT, TN, TT share the one
  * micro-kernel. Micro-panels are zero-padded to full MR/NR; a fringe tile is computed into a small scratch
- * tile and only its valid part is copied to C (the {@code // scalar tail} of this kernel).
+ * tile and only its valid part is copied to C (the {@code // scalar tail} of this kernel). Each micro-kernel
+ * first touches its C tile (one load per row end) so a cache miss on C overlaps the FMA loop instead of
+ * stalling the final update: Java has no prefetch instruction, and without this 1024² ran ~20% slower.
+ *
+ * <p>Two shape-driven variants of the same loops (same arithmetic, so the same bits):
+ * <ul>
+ *   <li>short depth, k ≤ {@value #SHORT_DEPTH} (attention's Q·Kᵀ with k = d_head): a tile is only k steps
+ *       long, too short to hide the misses of C rows far apart, so the tiles are walked row-major (C written
+ *       as sequential rows) and NC shrinks so that the whole Bp panel stays in half of L2
+ *       (measured: (512,512,64) NT from 0.56 to 0.83 of peak, (2048,2048,64) NT from 0.54 to 0.89);</li>
+ *   <li>narrow C, n ≤ {@value #IN_PLACE_A_MAX_N} (P·V with n = d_head): there are only n/NR passes of tiles
+ *       over A, and packing A costs about one such pass, so full MR-row tiles read op(A) in place through
+ *       strided micro-kernels; only a partial last row tile is packed.</li>
+ * </ul>
  *
  * <h2>Direct path</h2>
  * For op(B) = B (not transposed) and m ≤ {@link #DIRECT_MAX_M} (GEMV: decode steps, x·W) packing does not pay:
@@ -40,10 +53,13 @@ import jdk.incubator.vector.VectorSpecies;
  * path. No horizontal (lane-crossing) reductions are used.
  *
  * <h2>Block sizes</h2>
- * With L lanes, the register tile is MR rows × NR = NV·L columns (MR·NV accumulators). Defaults, from
- * measurements on Zen 3 (16 vector registers) with JDK 17 and 25: 4×2L at 128 and 256 bits (8 accumulators
- * + 2 B vectors + 1 broadcast = 11 of 16 registers; 6×2L needs 15 and spilled on JDK 25); 8×2L at 512 bits,
- * where AVX-512 has 32 registers (19 used). {@code -Dattn4j.gemm.tile=MRxNV} overrides it for tuning
+ * With L lanes, the register tile is MR rows × NR = NV·L columns (MR·NV accumulators). An FMA has a
+ * latency of 4 cycles and two pipes, so at least 8 independent accumulators are needed. Defaults, from
+ * measurements on Zen 3 (AVX2, 16 vector registers) with JDK 17 and 25: 4×2L at 128 and 256 bits
+ * (8 accumulators + 2 B vectors + 1 broadcast = 11 of 16 registers). On 1024² NN, 6×2L (15 registers) and
+ * 4×3L (16) ran at about 0.4 of peak on JDK 17 (spills; 6×2L was known to halve on JDK 25 as well), 5×2L
+ * (13) matched 4×2L within the noise on both JDKs. 8×2L at 512 bits, where AVX-512 has 32 registers
+ * (19 used) — chosen by the same count, not measured (no AVX-512 machine here). {@code -Dattn4j.gemm.tile=MRxNV} overrides it for tuning
  * (4x2, 5x2, 6x2, 4x3, 3x3, 8x2). The cache blocks follow from the tile and assumed cache sizes
  * (L1d 32 KiB, L2 512 KiB, L3 ≥ 8 MiB, typical of current x86 and Arm server cores):
  * <ul>
@@ -83,6 +99,15 @@ final class SimdGemm {
 
     /** The register tiles there is a micro-kernel for, as {MR, NV}. */
     static final int[][] TILES = {{4, 2}, {5, 2}, {6, 2}, {4, 3}, {3, 3}, {8, 2}};
+
+    /** Widths of C up to this read op(A) in place instead of packing it (see {@link #gemmPacked}). */
+    static final int IN_PLACE_A_MAX_N = 64;
+
+    /** Depths up to this walk the tiles row by row (see {@link #gemmPacked}). */
+    static final int SHORT_DEPTH = 128;
+
+    /** Half of an assumed 512 KiB L2, in floats: the Bp panel budget on the short-depth walk. */
+    private static final int L2_HALF_FLOATS = 64 * 1024;
 
     /** Largest m that takes the direct (unpacked) path when B is not transposed. */
     static final int DIRECT_MAX_M = 2;
@@ -205,35 +230,110 @@ final class SimdGemm {
                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                            float beta, float[] c, int cOff, int ldc) {
         Workspace ws = WORKSPACE.get();
-        int ncMax = Math.min(NC, roundUp(n, NR));
+        // Short depth (attention's k = d_head = 64): a tile's work is too short to hide C's cache misses when
+        // consecutive tiles sit in different rows, so walk the tiles row-major (C written as sequential rows)
+        // and keep the whole Bp panel in half of L2 instead of one micro-panel in L1.
+        boolean shortDepth = k <= SHORT_DEPTH;
+        int ncBlock = shortDepth ? Math.max(NR, Math.min(NC, L2_HALF_FLOATS / k / NR * NR)) : NC;
+        int ncMax = Math.min(ncBlock, roundUp(n, NR));
+        // Narrow C (attention's P·V with n = d_head = 64): packing A costs about as much as one pass of tiles
+        // over it, and there are only n/NR passes, so the tiles read op(A) in place instead, row by row.
+        boolean inPlaceA = n <= IN_PLACE_A_MAX_N;
+        int rs = transA ? 1 : lda;
+        int ps = transA ? lda : 1;
         int mcMax = Math.min(MC, roundUp(m, MR));
         float[] bp = ws.packedB(Math.min(KC, k) * ncMax);
         float[] ap = ws.packedA(Math.min(KC, k) * mcMax);
         float[] tile = ws.tile;
-        for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc);
+        for (int jc = 0; jc < n; jc += ncBlock) {
+            int nc = Math.min(ncBlock, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
                 int mode = pc > 0 ? ACCUMULATE : beta == 0f ? FIRST_BETA0 : FIRST_BETA;
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
+                    if (inPlaceA) {
+                        // full MR-row tiles read op(A) where it is; only the last partial one is packed
+                        int full = mc / MR * MR;
+                        if (full < mc) {
+                            packA(transA, a, aOff, lda, ic + full, mc - full, pc, kc, ap);
+                        }
+                        int aBlock = aOff + ic * rs + pc * ps;
+                        int cBlock = cOff + ic * ldc + jc;
+                        if (shortDepth) {
+                            for (int ir = 0; ir < mc; ir += MR) {
+                                for (int jr = 0; jr < nc; jr += NR) {
+                                    tileOfRows(kc, a, aBlock, rs, ps, ap, full, ir, mc, bp, jr, Math.min(NR, nc - jr),
+                                            c, cBlock, ldc, alpha, beta, mode, tile);
+                                }
+                            }
+                        } else {
+                            for (int jr = 0; jr < nc; jr += NR) {
+                                int nr = Math.min(NR, nc - jr);
+                                for (int ir = 0; ir < mc; ir += MR) {
+                                    tileOfRows(kc, a, aBlock, rs, ps, ap, full, ir, mc, bp, jr, nr,
+                                            c, cBlock, ldc, alpha, beta, mode, tile);
+                                }
+                            }
+                        }
+                        continue;
+                    }
                     packA(transA, a, aOff, lda, ic, mc, pc, kc, ap);
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        int nr = Math.min(NR, nc - jr);
-                        int bpOff = jr * kc;
+                    if (shortDepth) {
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
-                            int ci = cOff + (ic + ir) * ldc + jc + jr;
-                            if (mr == MR && nr == NR) {
-                                kernel(kc, ap, ir * kc, bp, bpOff, c, ci, ldc, alpha, beta, mode);
-                            } else {
-                                fringe(kc, ap, ir * kc, bp, bpOff, mr, nr, c, ci, ldc, alpha, beta, mode, tile);
+                            for (int jr = 0; jr < nc; jr += NR) {
+                                tile(kc, ap, ir, bp, jr, mr, Math.min(NR, nc - jr),
+                                        c, cOff + (ic + ir) * ldc + jc + jr, ldc, alpha, beta, mode, tile);
+                            }
+                        }
+                    } else {
+                        for (int jr = 0; jr < nc; jr += NR) {
+                            int nr = Math.min(NR, nc - jr);
+                            for (int ir = 0; ir < mc; ir += MR) {
+                                tile(kc, ap, ir, bp, jr, Math.min(MR, mc - ir), nr,
+                                        c, cOff + (ic + ir) * ldc + jc + jr, ldc, alpha, beta, mode, tile);
                             }
                         }
                     }
                 }
             }
+        }
+    }
+
+    /** One mr×nr tile of C at ci from micro-panels ir (of Ap) and jr (of Bp). */
+    private static void tile(int kc, float[] ap, int ir, float[] bp, int jr, int mr, int nr,
+                             float[] c, int ci, int ldc, float alpha, float beta, int mode, float[] tile) {
+        if (mr == MR && nr == NR) {
+            kernel(kc, ap, ir * kc, bp, jr * kc, c, ci, ldc, alpha, beta, mode);
+        } else {
+            fringe(kc, ap, ir * kc, 1, MR, bp, jr * kc, mr, nr, c, ci, ldc, alpha, beta, mode, tile);
+        }
+    }
+
+    /**
+     * Tile (ir, jr) of an A block read in place (at aBlock, strides rs, ps) whose first {@code full} rows are
+     * whole MR-row tiles; the rows past them were packed into ap.
+     */
+    private static void tileOfRows(int kc, float[] a, int aBlock, int rs, int ps, float[] ap, int full, int ir,
+                                   int mc, float[] bp, int jr, int nr, float[] c, int cBlock, int ldc, float alpha,
+                                   float beta, int mode, float[] tile) {
+        int ci = cBlock + ir * ldc + jr;
+        if (ir < full) {
+            tileInPlaceA(kc, a, aBlock + ir * rs, rs, ps, bp, jr, nr, c, ci, ldc, alpha, beta, mode, tile);
+        } else {
+            tile(kc, ap, 0, bp, jr, mc - full, nr, c, ci, ldc, alpha, beta, mode, tile);
+        }
+    }
+
+    /** One MR×nr tile of C at ci whose rows of op(A) are read in place at a[aBase + r·rs + p·ps]. */
+    private static void tileInPlaceA(int kc, float[] a, int aBase, int rs, int ps, float[] bp, int jr, int nr,
+                                     float[] c, int ci, int ldc, float alpha, float beta, int mode, float[] tile) {
+        if (nr == NR) {
+            kernelStrided(kc, a, aBase, rs, ps, bp, jr * kc, c, ci, ldc, alpha, beta, mode);
+        } else {
+            fringe(kc, a, aBase, rs, ps, bp, jr * kc, MR, nr, c, ci, ldc, alpha, beta, mode, tile);
         }
     }
 
@@ -243,15 +343,20 @@ final class SimdGemm {
      * goes back to C. The update arithmetic is the micro-kernel's own, so fringe elements are bitwise what they
      * would be inside a full tile.
      */
-    private static void fringe(int kc, float[] ap, int apOff, float[] bp, int bpOff, int mr, int nr,
-                               float[] c, int ci, int ldc, float alpha, float beta, int mode, float[] tile) {
+    private static void fringe(int kc, float[] ap, int apOff, int rs, int ps, float[] bp, int bpOff, int mr,
+                               int nr, float[] c, int ci, int ldc, float alpha, float beta, int mode,
+                               float[] tile) {
         // scalar tail: copy the valid part of C in (unless C must not be read), run the kernel, copy back
         if (mode != FIRST_BETA0) {
             for (int r = 0; r < mr; r++) {
                 System.arraycopy(c, ci + r * ldc, tile, r * NR, nr);
             }
         }
-        kernel(kc, ap, apOff, bp, bpOff, tile, 0, NR, alpha, beta, mode);
+        if (rs == 1 && ps == MR) {
+            kernel(kc, ap, apOff, bp, bpOff, tile, 0, NR, alpha, beta, mode);
+        } else {
+            kernelStrided(kc, ap, apOff, rs, ps, bp, bpOff, tile, 0, NR, alpha, beta, mode);
+        }
         for (int r = 0; r < mr; r++) {
             System.arraycopy(tile, r * NR, c, ci + r * ldc, nr);
         }
@@ -266,6 +371,19 @@ final class SimdGemm {
             case 3 -> GemmMicroKernels.kernel4x3(kc, ap, apOff, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
             case 4 -> GemmMicroKernels.kernel3x3(kc, ap, apOff, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
             default -> GemmMicroKernels.kernel8x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
+        }
+    }
+
+    /** {@link #kernel} with A read in place: element (r, p) of the tile's rows at {@code a[aBase + r·rs + p·ps]}. */
+    private static void kernelStrided(int kc, float[] a, int aBase, int rs, int ps, float[] bp, int bpOff,
+                                      float[] c, int cOff, int ldc, float alpha, float beta, int mode) {
+        switch (KERNEL) {
+            case 0 -> GemmMicroKernels.kernel4x2s(kc, a, aBase, rs, ps, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
+            case 1 -> GemmMicroKernels.kernel5x2s(kc, a, aBase, rs, ps, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
+            case 2 -> GemmMicroKernels.kernel6x2s(kc, a, aBase, rs, ps, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
+            case 3 -> GemmMicroKernels.kernel4x3s(kc, a, aBase, rs, ps, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
+            case 4 -> GemmMicroKernels.kernel3x3s(kc, a, aBase, rs, ps, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
+            default -> GemmMicroKernels.kernel8x2s(kc, a, aBase, rs, ps, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
         }
     }
 
