@@ -40,10 +40,9 @@ import jdk.incubator.vector.VectorSpecies;
  * </ul>
  *
  * <h2>Direct path</h2>
- * For m ≤ {@link #DIRECT_MAX_M} (GEMV: decode steps, x·Wᵀ, q·Kᵀ) packing all of B does not pay: each row of C
- * is accumulated in a per-thread buffer. With op(B) = B, B is streamed row by row with broadcast-A × load-B
- * FMAs; with op(B) = Bᵀ, small blocks of B are transposed into an L1-sized buffer just before use
- * ({@link GemmDirectTransposed}). Either way B is read once, sequentially, as a memory-bound product wants.
+ * For op(B) = B (not transposed) and m ≤ {@link #DIRECT_MAX_M} (GEMV: decode steps, x·W) packing does not pay:
+ * each row of C is accumulated in a per-thread buffer, streaming B row by row with broadcast-A × load-B FMAs;
+ * B is read once, sequentially, which is what a memory-bound product wants.
  *
  * <h2>Determinism</h2>
  * Both paths compute every element the same way: for each depth block [pc, pc+KC) the float chain
@@ -141,7 +140,6 @@ final class SimdGemm {
         float[] packedB = new float[0];
         final float[] tile = new float[MR * NR];
         final float[] strip = new float[DIRECT_STRIP];
-        final float[] transposed = new float[GemmDirectTransposed.PACK_FLOATS];
 
         float[] packedA(int size) {
             if (packedA.length < size) {
@@ -195,7 +193,7 @@ final class SimdGemm {
 
     /** True when {@link #gemm} takes the direct path for this problem. */
     static boolean usesDirectPath(boolean transB, int m, int n, int k) {
-        return m <= DIRECT_MAX_M;
+        return !transB && m <= DIRECT_MAX_M;
     }
 
     /** {@code C = α·op(A)·op(B) + β·C}; arguments as in {@code Kernels.gemm}, already checked, m, n ≥ 1. */
@@ -205,7 +203,7 @@ final class SimdGemm {
         if (k == 0) {
             scale(m, n, beta, c, cOff, ldc);
         } else if (usesDirectPath(transB, m, n, k)) {
-            gemmDirect(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            gemmDirect(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         } else {
             gemmPacked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         }
@@ -474,7 +472,7 @@ final class SimdGemm {
      * columns, accumulates {@code acc_j = fma(a_ip, b_pj, acc_j)} over each depth block in a per-thread strip,
      * reading B row by row, then folds the strip into C. Package-private so tests can pin the path.
      */
-    static void gemmDirect(boolean transA, boolean transB, int m, int n, int k, float alpha,
+    static void gemmDirect(boolean transA, int m, int n, int k, float alpha,
                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                            float beta, float[] c, int cOff, int ldc) {
         float[] acc = WORKSPACE.get().strip;
@@ -489,11 +487,55 @@ final class SimdGemm {
                 int bound = S.loopBound(w);
                 for (int pc = 0; pc < k; pc += KC) {
                     int kc = Math.min(KC, k - pc);
-                    if (transB) {
-                        GemmDirectTransposed.accumulate(a, aOff + i * aRow, aCol, b, bOff + jc * ldb, ldb, w, pc, kc,
-                                acc, WORKSPACE.get().transposed);
-                    } else {
-                        accumulateRows(a, aOff + i * aRow, aCol, b, bOff + jc, ldb, w, bound, pc, kc, acc);
+                    Arrays.fill(acc, 0, w, 0f);
+                    int p = pc;
+                    // four rows of B per pass over the strip: the strip is loaded and stored once per four
+                    // FMAs, which still run in order p, p+1, p+2, p+3 on each element
+                    for (; p + 3 < pc + kc; p += 4) {
+                        float a0 = a[aOff + i * aRow + p * aCol];
+                        float a1 = a[aOff + i * aRow + (p + 1) * aCol];
+                        float a2 = a[aOff + i * aRow + (p + 2) * aCol];
+                        float a3 = a[aOff + i * aRow + (p + 3) * aCol];
+                        FloatVector av0 = FloatVector.broadcast(S, a0);
+                        FloatVector av1 = FloatVector.broadcast(S, a1);
+                        FloatVector av2 = FloatVector.broadcast(S, a2);
+                        FloatVector av3 = FloatVector.broadcast(S, a3);
+                        int b0 = bOff + p * ldb + jc;
+                        int b1 = b0 + ldb;
+                        int b2 = b1 + ldb;
+                        int b3 = b2 + ldb;
+                        int j = 0;
+                        for (; j < bound; j += L) {
+                            FloatVector s = FloatVector.fromArray(S, acc, j);
+                            s = av0.fma(FloatVector.fromArray(S, b, b0 + j), s);
+                            s = av1.fma(FloatVector.fromArray(S, b, b1 + j), s);
+                            s = av2.fma(FloatVector.fromArray(S, b, b2 + j), s);
+                            s = av3.fma(FloatVector.fromArray(S, b, b3 + j), s);
+                            s.intoArray(acc, j);
+                        }
+                        // scalar tail
+                        for (; j < w; j++) {
+                            float s = acc[j];
+                            s = Math.fma(a0, b[b0 + j], s);
+                            s = Math.fma(a1, b[b1 + j], s);
+                            s = Math.fma(a2, b[b2 + j], s);
+                            s = Math.fma(a3, b[b3 + j], s);
+                            acc[j] = s;
+                        }
+                    }
+                    for (; p < pc + kc; p++) {
+                        float aip = a[aOff + i * aRow + p * aCol];
+                        FloatVector av = FloatVector.broadcast(S, aip);
+                        int brow = bOff + p * ldb + jc;
+                        int j = 0;
+                        for (; j < bound; j += L) {
+                            av.fma(FloatVector.fromArray(S, b, brow + j), FloatVector.fromArray(S, acc, j))
+                                    .intoArray(acc, j);
+                        }
+                        // scalar tail
+                        for (; j < w; j++) {
+                            acc[j] = Math.fma(aip, b[brow + j], acc[j]);
+                        }
                     }
                     int mode = pc > 0 ? ACCUMULATE : beta == 0f ? FIRST_BETA0 : FIRST_BETA;
                     int ci = crow + jc;
@@ -516,63 +558,6 @@ final class SimdGemm {
                         c[ci + j] = GemmMicroKernels.update(acc[j], old, alpha, beta, mode);
                     }
                 }
-            }
-        }
-    }
-
-    /**
-     * acc[j] = Σ_{p in [pc, pc+kc)} a_p·B[p][j] for j &lt; w, each element a float FMA chain in increasing p from 0,
-     * where a_p = a[aBase + p·aCol] and B[p][j] = b[bBase + p·ldb + j] (op(B) = B, rows streamed in order).
-     */
-    private static void accumulateRows(float[] a, int aBase, int aCol, float[] b, int bBase, int ldb, int w, int bound,
-                                       int pc, int kc, float[] acc) {
-        Arrays.fill(acc, 0, w, 0f);
-        int p = pc;
-        // four rows of B per pass over the strip: the strip is loaded and stored once per four
-        // FMAs, which still run in order p, p+1, p+2, p+3 on each element
-        for (; p + 3 < pc + kc; p += 4) {
-            float a0 = a[aBase + p * aCol];
-            float a1 = a[aBase + (p + 1) * aCol];
-            float a2 = a[aBase + (p + 2) * aCol];
-            float a3 = a[aBase + (p + 3) * aCol];
-            FloatVector av0 = FloatVector.broadcast(S, a0);
-            FloatVector av1 = FloatVector.broadcast(S, a1);
-            FloatVector av2 = FloatVector.broadcast(S, a2);
-            FloatVector av3 = FloatVector.broadcast(S, a3);
-            int b0 = bBase + p * ldb;
-            int b1 = b0 + ldb;
-            int b2 = b1 + ldb;
-            int b3 = b2 + ldb;
-            int j = 0;
-            for (; j < bound; j += L) {
-                FloatVector s = FloatVector.fromArray(S, acc, j);
-                s = av0.fma(FloatVector.fromArray(S, b, b0 + j), s);
-                s = av1.fma(FloatVector.fromArray(S, b, b1 + j), s);
-                s = av2.fma(FloatVector.fromArray(S, b, b2 + j), s);
-                s = av3.fma(FloatVector.fromArray(S, b, b3 + j), s);
-                s.intoArray(acc, j);
-            }
-            // scalar tail
-            for (; j < w; j++) {
-                float s = acc[j];
-                s = Math.fma(a0, b[b0 + j], s);
-                s = Math.fma(a1, b[b1 + j], s);
-                s = Math.fma(a2, b[b2 + j], s);
-                s = Math.fma(a3, b[b3 + j], s);
-                acc[j] = s;
-            }
-        }
-        for (; p < pc + kc; p++) {
-            float aip = a[aBase + p * aCol];
-            FloatVector av = FloatVector.broadcast(S, aip);
-            int brow = bBase + p * ldb;
-            int j = 0;
-            for (; j < bound; j += L) {
-                av.fma(FloatVector.fromArray(S, b, brow + j), FloatVector.fromArray(S, acc, j)).intoArray(acc, j);
-            }
-            // scalar tail
-            for (; j < w; j++) {
-                acc[j] = Math.fma(aip, b[brow + j], acc[j]);
             }
         }
     }

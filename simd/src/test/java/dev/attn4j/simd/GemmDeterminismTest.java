@@ -81,20 +81,18 @@ class GemmDeterminismTest {
     void directAndPackedPathsAgreeBitwise() {
         SplittableRandom rnd = new SplittableRandom(5);
         int kc = SimdGemm.KC;
-        int[][] shapes = {{1, 1, 1}, {1, 300, 2 * kc + 3}, {2, 257, 64}, {7, 33, kc}, {13, 5, kc + 1}, {3, 4096, 9}, {1, 200, 700}, {2, 64, 64}, {1, 4097, 64}};
+        int[][] shapes = {{1, 1, 1}, {1, 300, 2 * kc + 3}, {2, 257, 64}, {7, 33, kc}, {13, 5, kc + 1}, {3, 4096, 9}};
         for (int[] s : shapes) {
-            for (int t = 0; t < 4; t++) {
-                boolean ta = (t & 1) != 0;
-                boolean tb = (t & 2) != 0;
+            for (boolean ta : new boolean[] {false, true}) {
                 for (float beta : new float[] {0f, -2f}) {
-                    Problem p = new Problem(rnd, ta, tb, s[0], s[1], s[2]);
+                    Problem p = new Problem(rnd, ta, false, s[0], s[1], s[2]);
                     float[] packed = p.c0.clone();
                     float[] direct = p.c0.clone();
-                    SimdGemm.gemmPacked(ta, tb, s[0], s[1], s[2], 0.5f, p.a, p.aOff, p.lda, p.b, p.bOff, p.ldb,
+                    SimdGemm.gemmPacked(ta, false, s[0], s[1], s[2], 0.5f, p.a, p.aOff, p.lda, p.b, p.bOff, p.ldb,
                             beta, packed, p.cOff, p.ldc);
-                    SimdGemm.gemmDirect(ta, tb, s[0], s[1], s[2], 0.5f, p.a, p.aOff, p.lda, p.b, p.bOff, p.ldb, beta,
+                    SimdGemm.gemmDirect(ta, s[0], s[1], s[2], 0.5f, p.a, p.aOff, p.lda, p.b, p.bOff, p.ldb, beta,
                             direct, p.cOff, p.ldc);
-                    assertTrue(Arrays.equals(packed, direct), Arrays.toString(s) + " transA=" + ta + " transB=" + tb + " beta=" + beta
+                    assertTrue(Arrays.equals(packed, direct), Arrays.toString(s) + " transA=" + ta + " beta=" + beta
                             + ": first difference at " + firstDifference(packed, direct));
                     assertFalse(Arrays.equals(packed, p.c0), "C was not written");
                 }
