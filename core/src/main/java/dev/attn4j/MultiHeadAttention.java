@@ -49,6 +49,7 @@ public final class MultiHeadAttention {
     private final int headDim;
     private final int kdim;
     private final int vdim;
+    /** Wᵀ of each projection, [in, out]. */
     private final float[] wq;
     private final float[] wk;
     private final float[] wv;
@@ -92,17 +93,19 @@ public final class MultiHeadAttention {
         this.vdim = b.vdim;
         int e = embedDim;
         int ekv = kvHeads * headDim;
+        // Projection weights are kept transposed, Wᵀ [in, out], so every projection is a plain x·Wᵀ = gemm NN:
+        // a decode step (one row) then streams Wᵀ row by row on the GEMV path instead of packing W each call.
         if (b.inProjWeight != null) {
             float[] w = b.inProjWeight.data();
-            wq = Arrays.copyOfRange(w, 0, e * e);
-            wk = Arrays.copyOfRange(w, e * e, e * e + ekv * e);
-            wv = Arrays.copyOfRange(w, e * e + ekv * e, e * e + 2 * ekv * e);
+            wq = transpose(w, 0, e, e);
+            wk = transpose(w, e * e, ekv, e);
+            wv = transpose(w, e * e + ekv * e, ekv, e);
         } else {
-            wq = b.qProjWeight.toArray();
-            wk = b.kProjWeight.toArray();
-            wv = b.vProjWeight.toArray();
+            wq = transpose(b.qProjWeight.data(), 0, e, e);
+            wk = transpose(b.kProjWeight.data(), 0, ekv, kdim);
+            wv = transpose(b.vProjWeight.data(), 0, ekv, vdim);
         }
-        wo = b.outProjWeight.toArray();
+        wo = transpose(b.outProjWeight.data(), 0, e, e);
         if (b.bias) {
             float[] ib = b.inProjBias.data();
             bq = Arrays.copyOfRange(ib, 0, e);
@@ -475,8 +478,19 @@ public final class MultiHeadAttention {
         return new Result(output, w);
     }
 
-    /** y = x·Wᵀ + b for {@code rows} rows of x [rows, in]; W is [out, in]; y [rows, out] is overwritten. */
-    private void linear(float[] x, int rows, int in, float[] w, float[] bias, int out, float[] y) {
+    /** The [cols, rows] transpose of the [rows, cols] matrix at {@code off} in {@code w} (a new array). */
+    private static float[] transpose(float[] w, int off, int rows, int cols) {
+        float[] t = new float[rows * cols];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                t[j * rows + i] = w[off + i * cols + j];
+            }
+        }
+        return t;
+    }
+
+    /** y = x·Wᵀ + b for {@code rows} rows of x [rows, in]; wT is Wᵀ [in, out]; y [rows, out] is overwritten. */
+    private void linear(float[] x, int rows, int in, float[] wT, float[] bias, int out, float[] y) {
         int panels = (rows + ROW_PANEL - 1) / ROW_PANEL;
         splitter.run(panels, (long) rows * in * out >= parallelMinWork, p -> {
             int r0 = p * ROW_PANEL;
@@ -486,7 +500,8 @@ public final class MultiHeadAttention {
                     System.arraycopy(bias, 0, y, (r0 + i) * out, out);
                 }
             }
-            kernels.gemm(false, true, r, out, in, 1f, x, r0 * in, in, w, 0, in, bias != null ? 1f : 0f, y, r0 * out, out);
+            kernels.gemm(false, false, r, out, in, 1f, x, r0 * in, in, wT, 0, out, bias != null ? 1f : 0f, y, r0 * out,
+                    out);
         });
     }
 
