@@ -2,7 +2,6 @@ package dev.attn4j.props;
 
 import dev.attn4j.Attention;
 import dev.attn4j.Kernels;
-import dev.attn4j.ScoreMask;
 import dev.attn4j.Tensor;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;

@@ -1,6 +1,5 @@
 package dev.attn4j.props;
 
-import dev.attn4j.Kernels;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
