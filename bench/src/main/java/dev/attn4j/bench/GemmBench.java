@@ -23,7 +23,9 @@ import org.openjdk.jmh.annotations.State;
  * <p>Secondary results (ops/s): {@code flops} = 2·m·n·k per call, to read against {@link PeakBench#fmaPeak};
  * {@code bytes} = 4·(m·k + k·n), the operands read once, to read GEMV (m = 1) against
  * {@link PeakBench#readBandwidth}. Run both in the same JMH invocation and use the ratios:
- * {@code java -jar bench/target/benchmarks.jar 'GemmBench|PeakBench' -f 1 -wi 3 -i 5 -w 1 -r 1}.
+ * {@code java -jar bench/target/benchmarks.jar 'GemmBench|PeakBench' -f 1 -wi 3 -i 5 -w 1 -r 1}; for another
+ * width, {@code -jvmArgsAppend "--add-modules=jdk.incubator.vector -Xms2g -Xmx2g -XX:MaxVectorSize=16"} (it
+ * replaces the {@code @Fork} arguments; without the module flag {@link #setUp} fails: scalar kernels).
  *
  * <p>{@link #main} is a second harness for shared, loaded machines, where JMH's wall-clock rates of two
  * benchmarks run minutes apart are not comparable: it alternates short slices of the FMA peak (or the read

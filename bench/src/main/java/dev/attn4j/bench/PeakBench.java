@@ -30,8 +30,9 @@ import org.openjdk.jmh.annotations.State;
  *       independent vector adds so the adds never limit it. Secondary result {@code bytes} (ops/s = bytes/s).</li>
  * </ul>
  *
- * Run: {@code java -jar bench/target/benchmarks.jar PeakBench -f 1 -wi 3 -i 5 -w 1 -r 1}; add
- * {@code -jvmArgsAppend -XX:MaxVectorSize=16} for the 128-bit peak.
+ * Run: {@code java -jar bench/target/benchmarks.jar PeakBench -f 1 -wi 3 -i 5 -w 1 -r 1}. For the 128-bit
+ * peak add {@code -jvmArgsAppend "--add-modules=jdk.incubator.vector -Xms2g -Xmx2g -XX:MaxVectorSize=16"}:
+ * a command-line {@code -jvmArgsAppend} replaces the {@code @Fork} one, so it must repeat the module flag.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)

@@ -128,6 +128,9 @@ final class SimdGemm {
         NV = tile[1];
         NR = NV * L;
         KC = Integer.getInteger(KC_PROPERTY, Math.max(128, Math.min(512, (16 * 1024 / (4 * NR)) / 8 * 8)));
+        if (KC < 1) {
+            throw new IllegalArgumentException("-D" + KC_PROPERTY + "=" + KC + " is not a positive depth block");
+        }
         MC = Math.max(MR, (256 * 1024 / (4 * KC)) / MR * MR);
         NC = Math.max(NR, (4 * 1024 * 1024 / (4 * KC)) / NR * NR);
     }
