@@ -146,7 +146,8 @@ public class FlashAttentionBench {
     /**
      * Scaling check: {@code java -Xmx512m --add-modules=jdk.incubator.vector -cp benchmarks.jar
      * dev.attn4j.bench.FlashAttentionBench [maxN]} — one head, d = 64, N = 4096 … maxN (default 65536)
-     * doubling; prints seconds per call and the log-log slope between successive N (2 means ∝ N²).
+     * doubling; prints thread CPU and wall seconds per call, and the least-squares slope of log(CPU time)
+     * against log(N) (2 means time ∝ N²).
      */
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("ratio")) {
@@ -158,12 +159,13 @@ public class FlashAttentionBench {
         Random rnd = new Random(2);
         float[] seed = new float[S.length() * 12];
         java.util.Arrays.fill(seed, 1f);
-        long t0 = System.nanoTime();
-        fmaPeak(seed);
-        fmaPeak(seed);
-        t0 = System.nanoTime();
-        fmaPeak(seed);
-        double peak = PEAK_FLOPS / ((System.nanoTime() - t0) * 1e-9) / 1e9;
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        double peak = 0;
+        for (int r = 0; r < 20; r++) { // best of 20 anchor calls, in thread CPU time
+            long t0 = mx.getCurrentThreadCpuTime();
+            fmaPeak(seed);
+            peak = Math.max(peak, PEAK_FLOPS / ((mx.getCurrentThreadCpuTime() - t0) * 1e-9) / 1e9);
+        }
         System.out.printf("kernels %s, max heap %d MB, FMA peak (same JVM) %.1f GFLOPS%n", simd.name(),
                 Runtime.getRuntime().maxMemory() >> 20, peak);
         // warm up the kernel on a small problem
@@ -172,27 +174,38 @@ public class FlashAttentionBench {
         for (int r = 0; r < 20; r++) {
             simd.flashAttention(1024, 1024, D, D, 0.125f, wq, 0, D, wq, 0, D, wq, 0, D, ScoreMask.none(), wo, 0, D);
         }
-        double prevN = 0, prevT = 0;
+        // thread CPU time as well as wall time: on a shared machine the wall clock includes other work
+        java.util.List<double[]> points = new java.util.ArrayList<>();
         for (int len = 4096; len <= maxN; len *= 2) {
             float[] q = fill(len * D, rnd);
             float[] k = fill(len * D, rnd);
             float[] v = fill(len * D, rnd);
             float[] o = new float[len * D];
-            long t = System.nanoTime();
+            long w0 = System.nanoTime();
+            long c0 = mx.getCurrentThreadCpuTime();
             simd.flashAttention(len, len, D, D, 0.125f, q, 0, D, k, 0, D, v, 0, D, ScoreMask.none(), o, 0, D);
-            double sec = (System.nanoTime() - t) * 1e-9;
-            double gflops = 4.0 * len * len * D / sec / 1e9;
-            String slope = prevN == 0 ? "" : String.format(", slope log(t)/log(N) vs N/2 = %.3f",
-                    Math.log(sec / prevT) / Math.log(len / prevN));
+            double cpu = (mx.getCurrentThreadCpuTime() - c0) * 1e-9;
+            double wall = (System.nanoTime() - w0) * 1e-9;
             double check = 0;
             for (float x : o) {
                 check += x;
             }
-            System.out.printf("N=%6d: %8.3f s, %.1f GFLOPS (%.2f of peak)%s [checksum %.4f]%n", len, sec, gflops,
-                    gflops / peak, slope, check);
-            prevN = len;
-            prevT = sec;
+            System.out.printf("N=%6d: cpu %8.3f s (%.1f GFLOPS, %.2f of peak), wall %8.3f s [checksum %.4f]%n", len,
+                    cpu, 4.0 * len * len * D / cpu / 1e9, 4.0 * len * len * D / cpu / 1e9 / peak, wall, check);
+            points.add(new double[] {Math.log(len), Math.log(cpu)});
         }
+        // least-squares slope of log(cpu time) against log(N): 2 means time ∝ N²
+        double mxv = 0, myv = 0;
+        for (double[] p : points) {
+            mxv += p[0] / points.size();
+            myv += p[1] / points.size();
+        }
+        double sxy = 0, sxx = 0;
+        for (double[] p : points) {
+            sxy += (p[0] - mxv) * (p[1] - myv);
+            sxx += (p[0] - mxv) * (p[0] - mxv);
+        }
+        System.out.printf("slope of log(time) vs log(N) over N = 4096 … %d: %.3f%n", maxN, sxy / sxx);
     }
 
     /**
@@ -212,17 +225,20 @@ public class FlashAttentionBench {
         double[] g = new double[rounds];
         // thread CPU time, not wall time: on a shared machine the thread is descheduled at random
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-        for (int i = -3; i < rounds; i++) {
+        long warm = System.nanoTime() + 3_000_000_000L; // 3 s of warm-up so both are C2-compiled
+        while (System.nanoTime() < warm) {
+            fmaPeak(b.seed);
+            b.attention();
+        }
+        for (int i = 0; i < rounds; i++) {
             long t0 = mx.getCurrentThreadCpuTime();
             fmaPeak(b.seed);
             long t1 = mx.getCurrentThreadCpuTime();
             b.attention();
             long t2 = mx.getCurrentThreadCpuTime();
-            if (i >= 0) {
-                double peak = PEAK_FLOPS / ((t1 - t0) * 1e-9);
-                g[i] = flops / ((t2 - t1) * 1e-9) / 1e9;
-                r[i] = g[i] * 1e9 / peak;
-            }
+            double peak = PEAK_FLOPS / ((t1 - t0) * 1e-9);
+            g[i] = flops / ((t2 - t1) * 1e-9) / 1e9;
+            r[i] = g[i] * 1e9 / peak;
         }
         java.util.Arrays.sort(r);
         java.util.Arrays.sort(g);

@@ -24,8 +24,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p><b>Memory.</b> {@link #QB} query tiles share each pass over the key tiles (so a K/V tile is read
  * from memory once per QB·BR query rows, then from cache). Per-thread scratch of
- * {@code QB·(BR·(dk + dv) + BC·BR)} floats, reused across calls; never anything of size l·s. Causal masks skip key tiles above the diagonal of the query tile, and
- * the last tile is cut at the last key the tile's last row may see.
+ * {@code QB·(BR·(dk + dv) + BC·BR)} floats, reused across calls; never anything of size l·s.
+ * Causal masks skip key tiles above the diagonal of each query tile, and the last tile is cut at the
+ * last key the tile's last row may see.
  *
  * <p><b>Determinism.</b> The floats of output row i depend only on q_i, K, V, mask row i and scale,
  * never on l or on which rows share its tile: every per-row quantity is computed in lanes or in
