@@ -142,6 +142,31 @@ public abstract class Kernels {
     }
 
     /**
+     * Matrix–vector product over rows: {@code y_j = Σ_{c<d} A_jc·x_c} for j &lt; n, where
+     * {@code A_jc = a[aOff + j·lda + c]} — one query's scores against a KV cache (the twin of
+     * {@link #weightedSum}). The value of y_j depends only on row j of A and on x (not on n or j).
+     *
+     * @param a not modified: n×d at aOff with leading dimension lda
+     * @param x not modified: d entries at xOff
+     * @param y modified: n entries at yOff (overwritten; zeros when d = 0)
+     */
+    public final void gemv(int n, int d, float[] a, int aOff, int lda, float[] x, int xOff, float[] y, int yOff) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(y, "y");
+        checkDims("gemv", "n", n, "d", d, null, 0);
+        checkView("gemv", "a", a.length, aOff, lda, n, d);
+        checkView("gemv", "x", x.length, xOff, d, 1, d);
+        checkView("gemv", "y", y.length, yOff, n, 1, n);
+        if (n == 0) {
+            return;
+        }
+        checkNoOverlap("gemv", "y", y, yOff, n, 1, n, "a", a, aOff, lda, n, d);
+        checkNoOverlap("gemv", "y", y, yOff, n, 1, n, "x", x, xOff, d, 1, d);
+        doGemv(n, d, a, aOff, lda, x, xOff, y, yOff);
+    }
+
+    /**
      * Fused attention for one head: {@code O = softmax(scale·Q·Kᵀ + mask)·V}, where Q is l×dk, K is s×dk,
      * V is s×dv and O is l×dv (mask semantics as in {@link ScoreMask}; fully masked rows of O are zeros).
      * The fast implementations never build the l×s score matrix (online softmax over key tiles).
@@ -188,6 +213,10 @@ public abstract class Kernels {
     /** {@link #weightedSum} after its checks: n ≥ 0, d ≥ 1. */
     protected abstract void doWeightedSum(int n, int d, float[] weights, int wOff, float[] values, int vOff,
                                           int ldv, float[] out, int outOff);
+
+    /** {@link #gemv} after its checks: n ≥ 1, d ≥ 0. */
+    protected abstract void doGemv(int n, int d, float[] a, int aOff, int lda, float[] x, int xOff, float[] y,
+                                   int yOff);
 
     /** {@link #flashAttention} after its checks: l, dv ≥ 1; s, dk ≥ 0. */
     protected abstract void doFlashAttention(int l, int s, int dk, int dv, float scale,

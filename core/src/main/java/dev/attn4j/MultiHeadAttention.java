@@ -357,7 +357,7 @@ public final class MultiHeadAttention {
             if (l == 1) {
                 // decode: scores = K·q (one row), softmax, then out = Σ_j p_j·V_j — memory-bound passes over K and V
                 float[] p = new float[n];
-                kernels.gemm(false, true, 1, n, headDim, 1f, q, qOff, embedDim, cache.keys, kvOff, width, 0f, p, 0, n);
+                kernels.gemv(n, headDim, cache.keys, kvOff, width, q, qOff, p, 0);
                 kernels.scaledSoftmax(1, n, scale, p, 0, n, causal);
                 kernels.weightedSum(n, headDim, p, 0, cache.values, kvOff, width, attn, qOff);
             } else {

@@ -106,6 +106,18 @@ class ReferenceKernelsTest {
     }
 
     @Test
+    void gemvByHand() {
+        // rows [1, 2, 99] and [3, -1, 99] (lda 3, third column ignored) times x = [2, 0.5]: y = [3, 5.5]
+        float[] y = {7, 7, 7};
+        ref.gemv(2, 2, new float[]{1, 2, 99, 3, -1, 99}, 0, 3, new float[]{2, 0.5f}, 0, y, 1);
+        assertArrayEquals(new float[]{7, 3, 5.5f}, y);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
+                ref.gemv(2, 2, new float[4], 0, 3, new float[2], 0, y, 0));
+        assertTrue(e.getMessage().contains("a view [2, 2]"), e.getMessage());
+        assertArrayEquals(new float[]{7, 3, 5.5f}, y);
+    }
+
+    @Test
     void flashAttentionByHand() {
         // Q = [[0],[1]], K = [[0],[ln 3]] (scale 1): row 0 scores [0, 0] → [½, ½]; row 1 scores [0, ln 3] → [¼, ¾].
         float ln3 = (float) Math.log(3);

@@ -14,7 +14,7 @@ import java.util.concurrent.Executor;
  * panels when C has few rows), never over k, and relies on the determinism contract of
  * {@link Kernels#gemm}: each element's value does not depend on the panel it is computed in. Fused
  * attention and softmax are split over query rows, whose results do not depend on their neighbours.
- * The weighted sum is memory-bound and short: it runs on the calling thread.
+ * The weighted sum and the matrix–vector product are memory-bound and short: they run on the calling thread.
  */
 public final class ParallelKernels extends Kernels {
     /**
@@ -122,6 +122,11 @@ public final class ParallelKernels extends Kernels {
     protected void doWeightedSum(int n, int d, float[] weights, int wOff, float[] values, int vOff, int ldv,
                                  float[] out, int outOff) {
         base.weightedSum(n, d, weights, wOff, values, vOff, ldv, out, outOff);
+    }
+
+    @Override
+    protected void doGemv(int n, int d, float[] a, int aOff, int lda, float[] x, int xOff, float[] y, int yOff) {
+        base.gemv(n, d, a, aOff, lda, x, xOff, y, yOff);
     }
 
     @Override

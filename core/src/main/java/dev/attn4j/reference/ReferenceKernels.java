@@ -61,6 +61,17 @@ public final class ReferenceKernels extends Kernels {
     }
 
     @Override
+    protected void doGemv(int n, int d, float[] a, int aOff, int lda, float[] x, int xOff, float[] y, int yOff) {
+        for (int j = 0; j < n; j++) {
+            double sum = 0;
+            for (int c = 0; c < d; c++) {
+                sum += (double) a[aOff + j * lda + c] * x[xOff + c];
+            }
+            y[yOff + j] = (float) sum;
+        }
+    }
+
+    @Override
     protected void doFlashAttention(int l, int s, int dk, int dv, float scale,
                                     float[] q, int qOff, int ldq, float[] k, int kOff, int ldk,
                                     float[] v, int vOff, int ldv, ScoreMask mask,

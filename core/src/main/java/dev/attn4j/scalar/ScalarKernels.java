@@ -119,6 +119,18 @@ public final class ScalarKernels extends Kernels {
     }
 
     @Override
+    protected void doGemv(int n, int d, float[] a, int aOff, int lda, float[] x, int xOff, float[] y, int yOff) {
+        for (int j = 0; j < n; j++) {
+            int row = aOff + j * lda;
+            float sum = 0f;
+            for (int c = 0; c < d; c++) {
+                sum += a[row + c] * x[xOff + c];
+            }
+            y[yOff + j] = sum;
+        }
+    }
+
+    @Override
     protected void doFlashAttention(int l, int s, int dk, int dv, float scale,
                                     float[] q, int qOff, int ldq, float[] k, int kOff, int ldk,
                                     float[] v, int vOff, int ldv, ScoreMask mask,

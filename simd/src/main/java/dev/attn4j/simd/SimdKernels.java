@@ -46,6 +46,11 @@ public final class SimdKernels extends Kernels {
     }
 
     @Override
+    protected void doGemv(int n, int d, float[] a, int aOff, int lda, float[] x, int xOff, float[] y, int yOff) {
+        SimdGemv.gemv(n, d, a, aOff, lda, x, xOff, y, yOff);
+    }
+
+    @Override
     protected void doFlashAttention(int l, int s, int dk, int dv, float scale,
                                     float[] q, int qOff, int ldq, float[] k, int kOff, int ldk,
                                     float[] v, int vOff, int ldv, ScoreMask mask,

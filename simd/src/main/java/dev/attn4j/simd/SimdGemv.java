@@ -1,0 +1,72 @@
+package dev.attn4j.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * y = A·x over rows of A (one query's scores against a KV cache): memory-bound, each row of A read once.
+ *
+ * <p>Each y_j is one vector FMA chain over the row in steps of L lanes, then a fixed-order lane sum and a scalar FMA tail — the same operations for every row, so y_j does not
+ * depend on n, on j or on the JIT tier. Four rows run side by side only to give the FMA pipes four
+ * independent chains; that changes no row's arithmetic.
+ */
+final class SimdGemv {
+    private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
+    private static final int L = VectorWidth.LANES;
+
+    private SimdGemv() {
+    }
+
+    static void gemv(int n, int d, float[] a, int aOff, int lda, float[] x, int xOff, float[] y, int yOff) {
+        int bound = S.loopBound(d);
+        float[] lanes = new float[L]; // one small buffer per call for the fixed-order lane sums
+        int j = 0;
+        for (; j + 3 < n; j += 4) {
+            int r0 = aOff + j * lda;
+            int r1 = r0 + lda;
+            int r2 = r1 + lda;
+            int r3 = r2 + lda;
+            FloatVector s0 = FloatVector.zero(S);
+            FloatVector s1 = FloatVector.zero(S);
+            FloatVector s2 = FloatVector.zero(S);
+            FloatVector s3 = FloatVector.zero(S);
+            for (int c = 0; c < bound; c += L) {
+                FloatVector xv = FloatVector.fromArray(S, x, xOff + c);
+                s0 = FloatVector.fromArray(S, a, r0 + c).fma(xv, s0);
+                s1 = FloatVector.fromArray(S, a, r1 + c).fma(xv, s1);
+                s2 = FloatVector.fromArray(S, a, r2 + c).fma(xv, s2);
+                s3 = FloatVector.fromArray(S, a, r3 + c).fma(xv, s3);
+            }
+            y[yOff + j] = tail(a, r0, x, xOff, bound, d, sumLanes(s0, lanes));
+            y[yOff + j + 1] = tail(a, r1, x, xOff, bound, d, sumLanes(s1, lanes));
+            y[yOff + j + 2] = tail(a, r2, x, xOff, bound, d, sumLanes(s2, lanes));
+            y[yOff + j + 3] = tail(a, r3, x, xOff, bound, d, sumLanes(s3, lanes));
+        }
+        for (; j < n; j++) {
+            int r = aOff + j * lda;
+            FloatVector s = FloatVector.zero(S);
+            for (int c = 0; c < bound; c += L) {
+                s = FloatVector.fromArray(S, a, r + c).fma(FloatVector.fromArray(S, x, xOff + c), s);
+            }
+            y[yOff + j] = tail(a, r, x, xOff, bound, d, sumLanes(s, lanes));
+        }
+    }
+
+    /** Σ of the lanes left to right, as {@link VectorWidth#sumLanes}, without allocating. */
+    private static float sumLanes(FloatVector v, float[] lanes) {
+        v.intoArray(lanes, 0);
+        float s = 0f;
+        for (int i = 0; i < L; i++) {
+            s += lanes[i];
+        }
+        return s;
+    }
+
+    // scalar tail: the columns past the last whole vector, continuing the row's sum
+    private static float tail(float[] a, int row, float[] x, int xOff, int from, int d, float sum) {
+        for (int c = from; c < d; c++) {
+            sum = Math.fma(a[row + c], x[xOff + c], sum);
+        }
+        return sum;
+    }
+}
