@@ -37,19 +37,15 @@ final class GemmMicroKernels {
     }
 
     /** Folds one accumulator vector into C at ci by the rule of {@code mode} (see the constants). */
-    static void update(FloatVector acc, float[] c, int ci, float alpha, float beta, int mode) {
-        FloatVector r;
-        if (mode == FIRST_BETA0) {
-            r = acc.mul(alpha);
-        } else if (mode == FIRST_BETA) {
-            r = acc.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, ci).mul(beta));
-        } else {
-            r = acc.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, ci));
-        }
-        r.intoArray(c, ci);
-    }
+    /*
+     * The C update of an accumulator vector is written out inline at every use in the micro-kernels (mode
+     * branch and all) instead of calling a helper: C2 may leave a call out of line when a kernel exhausts its
+     * inlining budget, and a vector passed to an out-of-line call is boxed on every tile. Inline form:
+     * FIRST_BETA0 stores α·acc; otherwise fma(acc, α, c·b) with b = β (FIRST_BETA) or 1 (ACCUMULATE; c·1 = c
+     * exactly), which is bitwise the scalar update below.
+     */
 
-    /** The scalar form of {@link #update}: bitwise the same as one lane of it (FloatVector.fma is Math.fma). */
+    /** The C update of one element: bitwise one lane of the inline vector update (FloatVector.fma is Math.fma). */
     static float update(float acc, float old, float alpha, float beta, int mode) {
         if (mode == FIRST_BETA0) {
             return acc * alpha;
@@ -96,17 +92,57 @@ final class GemmMicroKernels {
             touched = touch; // practically never; it keeps the touch loads alive
         }
         int r0 = cOff;
-        update(c00, c, r0, alpha, beta, mode);
-        update(c01, c, r0 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c00.mul(alpha).intoArray(c, r0);
+        } else {
+            c00.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r0);
+        }
+        if (mode == FIRST_BETA0) {
+            c01.mul(alpha).intoArray(c, r0 + L);
+        } else {
+            c01.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r0 + L);
+        }
         int r1 = cOff + ldc;
-        update(c10, c, r1, alpha, beta, mode);
-        update(c11, c, r1 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c10.mul(alpha).intoArray(c, r1);
+        } else {
+            c10.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r1);
+        }
+        if (mode == FIRST_BETA0) {
+            c11.mul(alpha).intoArray(c, r1 + L);
+        } else {
+            c11.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r1 + L);
+        }
         int r2 = cOff + 2 * ldc;
-        update(c20, c, r2, alpha, beta, mode);
-        update(c21, c, r2 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c20.mul(alpha).intoArray(c, r2);
+        } else {
+            c20.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r2);
+        }
+        if (mode == FIRST_BETA0) {
+            c21.mul(alpha).intoArray(c, r2 + L);
+        } else {
+            c21.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r2 + L);
+        }
         int r3 = cOff + 3 * ldc;
-        update(c30, c, r3, alpha, beta, mode);
-        update(c31, c, r3 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c30.mul(alpha).intoArray(c, r3);
+        } else {
+            c30.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r3);
+        }
+        if (mode == FIRST_BETA0) {
+            c31.mul(alpha).intoArray(c, r3 + L);
+        } else {
+            c31.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r3 + L);
+        }
     }
 
     /** {@link #kernel4x2} with A read in place: element (r, p) at {@code ap[apOff + r·rs + p·ps]}. */
@@ -146,17 +182,57 @@ final class GemmMicroKernels {
             touched = touch; // practically never; it keeps the touch loads alive
         }
         int r0 = cOff;
-        update(c00, c, r0, alpha, beta, mode);
-        update(c01, c, r0 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c00.mul(alpha).intoArray(c, r0);
+        } else {
+            c00.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r0);
+        }
+        if (mode == FIRST_BETA0) {
+            c01.mul(alpha).intoArray(c, r0 + L);
+        } else {
+            c01.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r0 + L);
+        }
         int r1 = cOff + ldc;
-        update(c10, c, r1, alpha, beta, mode);
-        update(c11, c, r1 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c10.mul(alpha).intoArray(c, r1);
+        } else {
+            c10.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r1);
+        }
+        if (mode == FIRST_BETA0) {
+            c11.mul(alpha).intoArray(c, r1 + L);
+        } else {
+            c11.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r1 + L);
+        }
         int r2 = cOff + 2 * ldc;
-        update(c20, c, r2, alpha, beta, mode);
-        update(c21, c, r2 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c20.mul(alpha).intoArray(c, r2);
+        } else {
+            c20.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r2);
+        }
+        if (mode == FIRST_BETA0) {
+            c21.mul(alpha).intoArray(c, r2 + L);
+        } else {
+            c21.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r2 + L);
+        }
         int r3 = cOff + 3 * ldc;
-        update(c30, c, r3, alpha, beta, mode);
-        update(c31, c, r3 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c30.mul(alpha).intoArray(c, r3);
+        } else {
+            c30.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r3);
+        }
+        if (mode == FIRST_BETA0) {
+            c31.mul(alpha).intoArray(c, r3 + L);
+        } else {
+            c31.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r3 + L);
+        }
     }
 
     /** The 5×2·L register tile: 10 accumulators, 2 B loads and one broadcast live per step. */
@@ -201,20 +277,70 @@ final class GemmMicroKernels {
             touched = touch; // practically never; it keeps the touch loads alive
         }
         int r0 = cOff;
-        update(c00, c, r0, alpha, beta, mode);
-        update(c01, c, r0 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c00.mul(alpha).intoArray(c, r0);
+        } else {
+            c00.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r0);
+        }
+        if (mode == FIRST_BETA0) {
+            c01.mul(alpha).intoArray(c, r0 + L);
+        } else {
+            c01.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r0 + L);
+        }
         int r1 = cOff + ldc;
-        update(c10, c, r1, alpha, beta, mode);
-        update(c11, c, r1 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c10.mul(alpha).intoArray(c, r1);
+        } else {
+            c10.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r1);
+        }
+        if (mode == FIRST_BETA0) {
+            c11.mul(alpha).intoArray(c, r1 + L);
+        } else {
+            c11.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r1 + L);
+        }
         int r2 = cOff + 2 * ldc;
-        update(c20, c, r2, alpha, beta, mode);
-        update(c21, c, r2 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c20.mul(alpha).intoArray(c, r2);
+        } else {
+            c20.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r2);
+        }
+        if (mode == FIRST_BETA0) {
+            c21.mul(alpha).intoArray(c, r2 + L);
+        } else {
+            c21.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r2 + L);
+        }
         int r3 = cOff + 3 * ldc;
-        update(c30, c, r3, alpha, beta, mode);
-        update(c31, c, r3 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c30.mul(alpha).intoArray(c, r3);
+        } else {
+            c30.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r3);
+        }
+        if (mode == FIRST_BETA0) {
+            c31.mul(alpha).intoArray(c, r3 + L);
+        } else {
+            c31.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r3 + L);
+        }
         int r4 = cOff + 4 * ldc;
-        update(c40, c, r4, alpha, beta, mode);
-        update(c41, c, r4 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c40.mul(alpha).intoArray(c, r4);
+        } else {
+            c40.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r4).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r4);
+        }
+        if (mode == FIRST_BETA0) {
+            c41.mul(alpha).intoArray(c, r4 + L);
+        } else {
+            c41.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r4 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r4 + L);
+        }
     }
 
     /** {@link #kernel5x2} with A read in place: element (r, p) at {@code ap[apOff + r·rs + p·ps]}. */
@@ -259,20 +385,70 @@ final class GemmMicroKernels {
             touched = touch; // practically never; it keeps the touch loads alive
         }
         int r0 = cOff;
-        update(c00, c, r0, alpha, beta, mode);
-        update(c01, c, r0 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c00.mul(alpha).intoArray(c, r0);
+        } else {
+            c00.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r0);
+        }
+        if (mode == FIRST_BETA0) {
+            c01.mul(alpha).intoArray(c, r0 + L);
+        } else {
+            c01.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r0 + L);
+        }
         int r1 = cOff + ldc;
-        update(c10, c, r1, alpha, beta, mode);
-        update(c11, c, r1 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c10.mul(alpha).intoArray(c, r1);
+        } else {
+            c10.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r1);
+        }
+        if (mode == FIRST_BETA0) {
+            c11.mul(alpha).intoArray(c, r1 + L);
+        } else {
+            c11.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r1 + L);
+        }
         int r2 = cOff + 2 * ldc;
-        update(c20, c, r2, alpha, beta, mode);
-        update(c21, c, r2 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c20.mul(alpha).intoArray(c, r2);
+        } else {
+            c20.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r2);
+        }
+        if (mode == FIRST_BETA0) {
+            c21.mul(alpha).intoArray(c, r2 + L);
+        } else {
+            c21.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r2 + L);
+        }
         int r3 = cOff + 3 * ldc;
-        update(c30, c, r3, alpha, beta, mode);
-        update(c31, c, r3 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c30.mul(alpha).intoArray(c, r3);
+        } else {
+            c30.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r3);
+        }
+        if (mode == FIRST_BETA0) {
+            c31.mul(alpha).intoArray(c, r3 + L);
+        } else {
+            c31.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r3 + L);
+        }
         int r4 = cOff + 4 * ldc;
-        update(c40, c, r4, alpha, beta, mode);
-        update(c41, c, r4 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c40.mul(alpha).intoArray(c, r4);
+        } else {
+            c40.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r4).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r4);
+        }
+        if (mode == FIRST_BETA0) {
+            c41.mul(alpha).intoArray(c, r4 + L);
+        } else {
+            c41.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r4 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r4 + L);
+        }
     }
 
     /** The 6×2·L register tile: 12 accumulators, 2 B loads and one broadcast live per step. */
@@ -322,23 +498,83 @@ final class GemmMicroKernels {
             touched = touch; // practically never; it keeps the touch loads alive
         }
         int r0 = cOff;
-        update(c00, c, r0, alpha, beta, mode);
-        update(c01, c, r0 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c00.mul(alpha).intoArray(c, r0);
+        } else {
+            c00.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r0);
+        }
+        if (mode == FIRST_BETA0) {
+            c01.mul(alpha).intoArray(c, r0 + L);
+        } else {
+            c01.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r0 + L);
+        }
         int r1 = cOff + ldc;
-        update(c10, c, r1, alpha, beta, mode);
-        update(c11, c, r1 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c10.mul(alpha).intoArray(c, r1);
+        } else {
+            c10.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r1);
+        }
+        if (mode == FIRST_BETA0) {
+            c11.mul(alpha).intoArray(c, r1 + L);
+        } else {
+            c11.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r1 + L);
+        }
         int r2 = cOff + 2 * ldc;
-        update(c20, c, r2, alpha, beta, mode);
-        update(c21, c, r2 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c20.mul(alpha).intoArray(c, r2);
+        } else {
+            c20.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r2);
+        }
+        if (mode == FIRST_BETA0) {
+            c21.mul(alpha).intoArray(c, r2 + L);
+        } else {
+            c21.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r2 + L);
+        }
         int r3 = cOff + 3 * ldc;
-        update(c30, c, r3, alpha, beta, mode);
-        update(c31, c, r3 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c30.mul(alpha).intoArray(c, r3);
+        } else {
+            c30.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r3);
+        }
+        if (mode == FIRST_BETA0) {
+            c31.mul(alpha).intoArray(c, r3 + L);
+        } else {
+            c31.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r3 + L);
+        }
         int r4 = cOff + 4 * ldc;
-        update(c40, c, r4, alpha, beta, mode);
-        update(c41, c, r4 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c40.mul(alpha).intoArray(c, r4);
+        } else {
+            c40.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r4).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r4);
+        }
+        if (mode == FIRST_BETA0) {
+            c41.mul(alpha).intoArray(c, r4 + L);
+        } else {
+            c41.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r4 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r4 + L);
+        }
         int r5 = cOff + 5 * ldc;
-        update(c50, c, r5, alpha, beta, mode);
-        update(c51, c, r5 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c50.mul(alpha).intoArray(c, r5);
+        } else {
+            c50.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r5).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r5);
+        }
+        if (mode == FIRST_BETA0) {
+            c51.mul(alpha).intoArray(c, r5 + L);
+        } else {
+            c51.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r5 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r5 + L);
+        }
     }
 
     /** {@link #kernel6x2} with A read in place: element (r, p) at {@code ap[apOff + r·rs + p·ps]}. */
@@ -388,23 +624,83 @@ final class GemmMicroKernels {
             touched = touch; // practically never; it keeps the touch loads alive
         }
         int r0 = cOff;
-        update(c00, c, r0, alpha, beta, mode);
-        update(c01, c, r0 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c00.mul(alpha).intoArray(c, r0);
+        } else {
+            c00.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r0);
+        }
+        if (mode == FIRST_BETA0) {
+            c01.mul(alpha).intoArray(c, r0 + L);
+        } else {
+            c01.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r0 + L);
+        }
         int r1 = cOff + ldc;
-        update(c10, c, r1, alpha, beta, mode);
-        update(c11, c, r1 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c10.mul(alpha).intoArray(c, r1);
+        } else {
+            c10.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r1);
+        }
+        if (mode == FIRST_BETA0) {
+            c11.mul(alpha).intoArray(c, r1 + L);
+        } else {
+            c11.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r1 + L);
+        }
         int r2 = cOff + 2 * ldc;
-        update(c20, c, r2, alpha, beta, mode);
-        update(c21, c, r2 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c20.mul(alpha).intoArray(c, r2);
+        } else {
+            c20.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r2);
+        }
+        if (mode == FIRST_BETA0) {
+            c21.mul(alpha).intoArray(c, r2 + L);
+        } else {
+            c21.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r2 + L);
+        }
         int r3 = cOff + 3 * ldc;
-        update(c30, c, r3, alpha, beta, mode);
-        update(c31, c, r3 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c30.mul(alpha).intoArray(c, r3);
+        } else {
+            c30.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r3);
+        }
+        if (mode == FIRST_BETA0) {
+            c31.mul(alpha).intoArray(c, r3 + L);
+        } else {
+            c31.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r3 + L);
+        }
         int r4 = cOff + 4 * ldc;
-        update(c40, c, r4, alpha, beta, mode);
-        update(c41, c, r4 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c40.mul(alpha).intoArray(c, r4);
+        } else {
+            c40.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r4).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r4);
+        }
+        if (mode == FIRST_BETA0) {
+            c41.mul(alpha).intoArray(c, r4 + L);
+        } else {
+            c41.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r4 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r4 + L);
+        }
         int r5 = cOff + 5 * ldc;
-        update(c50, c, r5, alpha, beta, mode);
-        update(c51, c, r5 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c50.mul(alpha).intoArray(c, r5);
+        } else {
+            c50.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r5).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r5);
+        }
+        if (mode == FIRST_BETA0) {
+            c51.mul(alpha).intoArray(c, r5 + L);
+        } else {
+            c51.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r5 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r5 + L);
+        }
     }
 
     /** The 4×3·L register tile: 12 accumulators, 3 B loads and one broadcast live per step. */
@@ -449,21 +745,81 @@ final class GemmMicroKernels {
             touched = touch; // practically never; it keeps the touch loads alive
         }
         int r0 = cOff;
-        update(c00, c, r0, alpha, beta, mode);
-        update(c01, c, r0 + L, alpha, beta, mode);
-        update(c02, c, r0 + 2 * L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c00.mul(alpha).intoArray(c, r0);
+        } else {
+            c00.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r0);
+        }
+        if (mode == FIRST_BETA0) {
+            c01.mul(alpha).intoArray(c, r0 + L);
+        } else {
+            c01.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r0 + L);
+        }
+        if (mode == FIRST_BETA0) {
+            c02.mul(alpha).intoArray(c, r0 + 2 * L);
+        } else {
+            c02.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0 + 2 * L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r0 + 2 * L);
+        }
         int r1 = cOff + ldc;
-        update(c10, c, r1, alpha, beta, mode);
-        update(c11, c, r1 + L, alpha, beta, mode);
-        update(c12, c, r1 + 2 * L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c10.mul(alpha).intoArray(c, r1);
+        } else {
+            c10.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r1);
+        }
+        if (mode == FIRST_BETA0) {
+            c11.mul(alpha).intoArray(c, r1 + L);
+        } else {
+            c11.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r1 + L);
+        }
+        if (mode == FIRST_BETA0) {
+            c12.mul(alpha).intoArray(c, r1 + 2 * L);
+        } else {
+            c12.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1 + 2 * L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r1 + 2 * L);
+        }
         int r2 = cOff + 2 * ldc;
-        update(c20, c, r2, alpha, beta, mode);
-        update(c21, c, r2 + L, alpha, beta, mode);
-        update(c22, c, r2 + 2 * L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c20.mul(alpha).intoArray(c, r2);
+        } else {
+            c20.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r2);
+        }
+        if (mode == FIRST_BETA0) {
+            c21.mul(alpha).intoArray(c, r2 + L);
+        } else {
+            c21.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r2 + L);
+        }
+        if (mode == FIRST_BETA0) {
+            c22.mul(alpha).intoArray(c, r2 + 2 * L);
+        } else {
+            c22.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2 + 2 * L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r2 + 2 * L);
+        }
         int r3 = cOff + 3 * ldc;
-        update(c30, c, r3, alpha, beta, mode);
-        update(c31, c, r3 + L, alpha, beta, mode);
-        update(c32, c, r3 + 2 * L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c30.mul(alpha).intoArray(c, r3);
+        } else {
+            c30.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r3);
+        }
+        if (mode == FIRST_BETA0) {
+            c31.mul(alpha).intoArray(c, r3 + L);
+        } else {
+            c31.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r3 + L);
+        }
+        if (mode == FIRST_BETA0) {
+            c32.mul(alpha).intoArray(c, r3 + 2 * L);
+        } else {
+            c32.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3 + 2 * L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r3 + 2 * L);
+        }
     }
 
     /** {@link #kernel4x3} with A read in place: element (r, p) at {@code ap[apOff + r·rs + p·ps]}. */
@@ -508,21 +864,81 @@ final class GemmMicroKernels {
             touched = touch; // practically never; it keeps the touch loads alive
         }
         int r0 = cOff;
-        update(c00, c, r0, alpha, beta, mode);
-        update(c01, c, r0 + L, alpha, beta, mode);
-        update(c02, c, r0 + 2 * L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c00.mul(alpha).intoArray(c, r0);
+        } else {
+            c00.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r0);
+        }
+        if (mode == FIRST_BETA0) {
+            c01.mul(alpha).intoArray(c, r0 + L);
+        } else {
+            c01.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r0 + L);
+        }
+        if (mode == FIRST_BETA0) {
+            c02.mul(alpha).intoArray(c, r0 + 2 * L);
+        } else {
+            c02.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0 + 2 * L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r0 + 2 * L);
+        }
         int r1 = cOff + ldc;
-        update(c10, c, r1, alpha, beta, mode);
-        update(c11, c, r1 + L, alpha, beta, mode);
-        update(c12, c, r1 + 2 * L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c10.mul(alpha).intoArray(c, r1);
+        } else {
+            c10.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r1);
+        }
+        if (mode == FIRST_BETA0) {
+            c11.mul(alpha).intoArray(c, r1 + L);
+        } else {
+            c11.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r1 + L);
+        }
+        if (mode == FIRST_BETA0) {
+            c12.mul(alpha).intoArray(c, r1 + 2 * L);
+        } else {
+            c12.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1 + 2 * L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r1 + 2 * L);
+        }
         int r2 = cOff + 2 * ldc;
-        update(c20, c, r2, alpha, beta, mode);
-        update(c21, c, r2 + L, alpha, beta, mode);
-        update(c22, c, r2 + 2 * L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c20.mul(alpha).intoArray(c, r2);
+        } else {
+            c20.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r2);
+        }
+        if (mode == FIRST_BETA0) {
+            c21.mul(alpha).intoArray(c, r2 + L);
+        } else {
+            c21.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r2 + L);
+        }
+        if (mode == FIRST_BETA0) {
+            c22.mul(alpha).intoArray(c, r2 + 2 * L);
+        } else {
+            c22.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2 + 2 * L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r2 + 2 * L);
+        }
         int r3 = cOff + 3 * ldc;
-        update(c30, c, r3, alpha, beta, mode);
-        update(c31, c, r3 + L, alpha, beta, mode);
-        update(c32, c, r3 + 2 * L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c30.mul(alpha).intoArray(c, r3);
+        } else {
+            c30.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r3);
+        }
+        if (mode == FIRST_BETA0) {
+            c31.mul(alpha).intoArray(c, r3 + L);
+        } else {
+            c31.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r3 + L);
+        }
+        if (mode == FIRST_BETA0) {
+            c32.mul(alpha).intoArray(c, r3 + 2 * L);
+        } else {
+            c32.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3 + 2 * L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r3 + 2 * L);
+        }
     }
 
     /** The 3×3·L register tile: 9 accumulators, 3 B loads and one broadcast live per step. */
@@ -561,17 +977,62 @@ final class GemmMicroKernels {
             touched = touch; // practically never; it keeps the touch loads alive
         }
         int r0 = cOff;
-        update(c00, c, r0, alpha, beta, mode);
-        update(c01, c, r0 + L, alpha, beta, mode);
-        update(c02, c, r0 + 2 * L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c00.mul(alpha).intoArray(c, r0);
+        } else {
+            c00.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r0);
+        }
+        if (mode == FIRST_BETA0) {
+            c01.mul(alpha).intoArray(c, r0 + L);
+        } else {
+            c01.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r0 + L);
+        }
+        if (mode == FIRST_BETA0) {
+            c02.mul(alpha).intoArray(c, r0 + 2 * L);
+        } else {
+            c02.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0 + 2 * L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r0 + 2 * L);
+        }
         int r1 = cOff + ldc;
-        update(c10, c, r1, alpha, beta, mode);
-        update(c11, c, r1 + L, alpha, beta, mode);
-        update(c12, c, r1 + 2 * L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c10.mul(alpha).intoArray(c, r1);
+        } else {
+            c10.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r1);
+        }
+        if (mode == FIRST_BETA0) {
+            c11.mul(alpha).intoArray(c, r1 + L);
+        } else {
+            c11.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r1 + L);
+        }
+        if (mode == FIRST_BETA0) {
+            c12.mul(alpha).intoArray(c, r1 + 2 * L);
+        } else {
+            c12.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1 + 2 * L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r1 + 2 * L);
+        }
         int r2 = cOff + 2 * ldc;
-        update(c20, c, r2, alpha, beta, mode);
-        update(c21, c, r2 + L, alpha, beta, mode);
-        update(c22, c, r2 + 2 * L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c20.mul(alpha).intoArray(c, r2);
+        } else {
+            c20.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r2);
+        }
+        if (mode == FIRST_BETA0) {
+            c21.mul(alpha).intoArray(c, r2 + L);
+        } else {
+            c21.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r2 + L);
+        }
+        if (mode == FIRST_BETA0) {
+            c22.mul(alpha).intoArray(c, r2 + 2 * L);
+        } else {
+            c22.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2 + 2 * L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r2 + 2 * L);
+        }
     }
 
     /** {@link #kernel3x3} with A read in place: element (r, p) at {@code ap[apOff + r·rs + p·ps]}. */
@@ -610,17 +1071,62 @@ final class GemmMicroKernels {
             touched = touch; // practically never; it keeps the touch loads alive
         }
         int r0 = cOff;
-        update(c00, c, r0, alpha, beta, mode);
-        update(c01, c, r0 + L, alpha, beta, mode);
-        update(c02, c, r0 + 2 * L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c00.mul(alpha).intoArray(c, r0);
+        } else {
+            c00.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r0);
+        }
+        if (mode == FIRST_BETA0) {
+            c01.mul(alpha).intoArray(c, r0 + L);
+        } else {
+            c01.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r0 + L);
+        }
+        if (mode == FIRST_BETA0) {
+            c02.mul(alpha).intoArray(c, r0 + 2 * L);
+        } else {
+            c02.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0 + 2 * L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r0 + 2 * L);
+        }
         int r1 = cOff + ldc;
-        update(c10, c, r1, alpha, beta, mode);
-        update(c11, c, r1 + L, alpha, beta, mode);
-        update(c12, c, r1 + 2 * L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c10.mul(alpha).intoArray(c, r1);
+        } else {
+            c10.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r1);
+        }
+        if (mode == FIRST_BETA0) {
+            c11.mul(alpha).intoArray(c, r1 + L);
+        } else {
+            c11.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r1 + L);
+        }
+        if (mode == FIRST_BETA0) {
+            c12.mul(alpha).intoArray(c, r1 + 2 * L);
+        } else {
+            c12.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1 + 2 * L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r1 + 2 * L);
+        }
         int r2 = cOff + 2 * ldc;
-        update(c20, c, r2, alpha, beta, mode);
-        update(c21, c, r2 + L, alpha, beta, mode);
-        update(c22, c, r2 + 2 * L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c20.mul(alpha).intoArray(c, r2);
+        } else {
+            c20.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r2);
+        }
+        if (mode == FIRST_BETA0) {
+            c21.mul(alpha).intoArray(c, r2 + L);
+        } else {
+            c21.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r2 + L);
+        }
+        if (mode == FIRST_BETA0) {
+            c22.mul(alpha).intoArray(c, r2 + 2 * L);
+        } else {
+            c22.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2 + 2 * L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r2 + 2 * L);
+        }
     }
 
     /** The 8×2·L register tile: 16 accumulators, 2 B loads and one broadcast live per step. */
@@ -680,29 +1186,109 @@ final class GemmMicroKernels {
             touched = touch; // practically never; it keeps the touch loads alive
         }
         int r0 = cOff;
-        update(c00, c, r0, alpha, beta, mode);
-        update(c01, c, r0 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c00.mul(alpha).intoArray(c, r0);
+        } else {
+            c00.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r0);
+        }
+        if (mode == FIRST_BETA0) {
+            c01.mul(alpha).intoArray(c, r0 + L);
+        } else {
+            c01.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r0 + L);
+        }
         int r1 = cOff + ldc;
-        update(c10, c, r1, alpha, beta, mode);
-        update(c11, c, r1 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c10.mul(alpha).intoArray(c, r1);
+        } else {
+            c10.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r1);
+        }
+        if (mode == FIRST_BETA0) {
+            c11.mul(alpha).intoArray(c, r1 + L);
+        } else {
+            c11.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r1 + L);
+        }
         int r2 = cOff + 2 * ldc;
-        update(c20, c, r2, alpha, beta, mode);
-        update(c21, c, r2 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c20.mul(alpha).intoArray(c, r2);
+        } else {
+            c20.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r2);
+        }
+        if (mode == FIRST_BETA0) {
+            c21.mul(alpha).intoArray(c, r2 + L);
+        } else {
+            c21.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r2 + L);
+        }
         int r3 = cOff + 3 * ldc;
-        update(c30, c, r3, alpha, beta, mode);
-        update(c31, c, r3 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c30.mul(alpha).intoArray(c, r3);
+        } else {
+            c30.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r3);
+        }
+        if (mode == FIRST_BETA0) {
+            c31.mul(alpha).intoArray(c, r3 + L);
+        } else {
+            c31.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r3 + L);
+        }
         int r4 = cOff + 4 * ldc;
-        update(c40, c, r4, alpha, beta, mode);
-        update(c41, c, r4 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c40.mul(alpha).intoArray(c, r4);
+        } else {
+            c40.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r4).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r4);
+        }
+        if (mode == FIRST_BETA0) {
+            c41.mul(alpha).intoArray(c, r4 + L);
+        } else {
+            c41.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r4 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r4 + L);
+        }
         int r5 = cOff + 5 * ldc;
-        update(c50, c, r5, alpha, beta, mode);
-        update(c51, c, r5 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c50.mul(alpha).intoArray(c, r5);
+        } else {
+            c50.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r5).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r5);
+        }
+        if (mode == FIRST_BETA0) {
+            c51.mul(alpha).intoArray(c, r5 + L);
+        } else {
+            c51.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r5 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r5 + L);
+        }
         int r6 = cOff + 6 * ldc;
-        update(c60, c, r6, alpha, beta, mode);
-        update(c61, c, r6 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c60.mul(alpha).intoArray(c, r6);
+        } else {
+            c60.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r6).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r6);
+        }
+        if (mode == FIRST_BETA0) {
+            c61.mul(alpha).intoArray(c, r6 + L);
+        } else {
+            c61.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r6 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r6 + L);
+        }
         int r7 = cOff + 7 * ldc;
-        update(c70, c, r7, alpha, beta, mode);
-        update(c71, c, r7 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c70.mul(alpha).intoArray(c, r7);
+        } else {
+            c70.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r7).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r7);
+        }
+        if (mode == FIRST_BETA0) {
+            c71.mul(alpha).intoArray(c, r7 + L);
+        } else {
+            c71.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r7 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r7 + L);
+        }
     }
 
     /** {@link #kernel8x2} with A read in place: element (r, p) at {@code ap[apOff + r·rs + p·ps]}. */
@@ -762,29 +1348,109 @@ final class GemmMicroKernels {
             touched = touch; // practically never; it keeps the touch loads alive
         }
         int r0 = cOff;
-        update(c00, c, r0, alpha, beta, mode);
-        update(c01, c, r0 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c00.mul(alpha).intoArray(c, r0);
+        } else {
+            c00.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r0);
+        }
+        if (mode == FIRST_BETA0) {
+            c01.mul(alpha).intoArray(c, r0 + L);
+        } else {
+            c01.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r0 + L);
+        }
         int r1 = cOff + ldc;
-        update(c10, c, r1, alpha, beta, mode);
-        update(c11, c, r1 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c10.mul(alpha).intoArray(c, r1);
+        } else {
+            c10.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r1);
+        }
+        if (mode == FIRST_BETA0) {
+            c11.mul(alpha).intoArray(c, r1 + L);
+        } else {
+            c11.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r1 + L);
+        }
         int r2 = cOff + 2 * ldc;
-        update(c20, c, r2, alpha, beta, mode);
-        update(c21, c, r2 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c20.mul(alpha).intoArray(c, r2);
+        } else {
+            c20.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r2);
+        }
+        if (mode == FIRST_BETA0) {
+            c21.mul(alpha).intoArray(c, r2 + L);
+        } else {
+            c21.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r2 + L);
+        }
         int r3 = cOff + 3 * ldc;
-        update(c30, c, r3, alpha, beta, mode);
-        update(c31, c, r3 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c30.mul(alpha).intoArray(c, r3);
+        } else {
+            c30.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r3);
+        }
+        if (mode == FIRST_BETA0) {
+            c31.mul(alpha).intoArray(c, r3 + L);
+        } else {
+            c31.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r3 + L);
+        }
         int r4 = cOff + 4 * ldc;
-        update(c40, c, r4, alpha, beta, mode);
-        update(c41, c, r4 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c40.mul(alpha).intoArray(c, r4);
+        } else {
+            c40.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r4).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r4);
+        }
+        if (mode == FIRST_BETA0) {
+            c41.mul(alpha).intoArray(c, r4 + L);
+        } else {
+            c41.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r4 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r4 + L);
+        }
         int r5 = cOff + 5 * ldc;
-        update(c50, c, r5, alpha, beta, mode);
-        update(c51, c, r5 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c50.mul(alpha).intoArray(c, r5);
+        } else {
+            c50.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r5).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r5);
+        }
+        if (mode == FIRST_BETA0) {
+            c51.mul(alpha).intoArray(c, r5 + L);
+        } else {
+            c51.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r5 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r5 + L);
+        }
         int r6 = cOff + 6 * ldc;
-        update(c60, c, r6, alpha, beta, mode);
-        update(c61, c, r6 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c60.mul(alpha).intoArray(c, r6);
+        } else {
+            c60.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r6).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r6);
+        }
+        if (mode == FIRST_BETA0) {
+            c61.mul(alpha).intoArray(c, r6 + L);
+        } else {
+            c61.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r6 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r6 + L);
+        }
         int r7 = cOff + 7 * ldc;
-        update(c70, c, r7, alpha, beta, mode);
-        update(c71, c, r7 + L, alpha, beta, mode);
+        if (mode == FIRST_BETA0) {
+            c70.mul(alpha).intoArray(c, r7);
+        } else {
+            c70.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r7).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r7);
+        }
+        if (mode == FIRST_BETA0) {
+            c71.mul(alpha).intoArray(c, r7 + L);
+        } else {
+            c71.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r7 + L).mul(mode == FIRST_BETA ? beta : 1f))
+                    .intoArray(c, r7 + L);
+        }
     }
 
 }
