@@ -23,7 +23,12 @@ final class VectorWidth {
      * the intrinsic and the Java fallback (so between JIT tiers), this gives the same bits every time.
      */
     static float sumLanes(FloatVector v) {
-        float[] lanes = v.toArray();
+        // kept under C2's MaxInlineSize (35 bytecodes) so it is always inlined: a vector passed to an
+        // out-of-line call would be boxed
+        return sumLeftToRight(v.toArray());
+    }
+
+    private static float sumLeftToRight(float[] lanes) {
         float s = 0f;
         for (float x : lanes) {
             s += x;
