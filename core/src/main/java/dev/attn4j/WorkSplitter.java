@@ -36,12 +36,7 @@ final class WorkSplitter {
      * @param worthSplitting false for problems too small to repay handing items to other threads
      */
     void run(int items, boolean worthSplitting, IntConsumer work) {
-        if (parallelism <= 1 || items <= 1 || !worthSplitting) {
-            for (int i = 0; i < items; i++) {
-                work.accept(i);
-            }
-            return;
-        }
-        WorkItems.run(executor, parallelism, items, work);
+        // without an executor WorkItems runs every item on the calling thread, in order
+        WorkItems.run(worthSplitting ? executor : null, parallelism, items, work);
     }
 }
