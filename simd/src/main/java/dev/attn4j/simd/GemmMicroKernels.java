@@ -20,6 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class GemmMicroKernels {
     private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
     private static final int L = VectorWidth.LANES;
+    private static final Class<FloatVector> V = VectorWidth.VECTOR;
 
     /** First depth block, β = 0: {@code c = α·acc} (C is not read). */
     static final int FIRST_BETA0 = 0;
@@ -73,74 +74,74 @@ final class GemmMicroKernels {
         for (int p = 0; p < kc; p++) {
             int bo = bpOff + p * (2 * L);
             int ao = apOff + p * 4;
-            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
-            FloatVector a0 = FloatVector.broadcast(S, ap[ao]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ao + 1]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ao + 3]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
+            FloatVector b0 = V.cast(FloatVector.fromArray(S, bp, bo));
+            FloatVector b1 = V.cast(FloatVector.fromArray(S, bp, bo + L));
+            FloatVector a0 = V.cast(FloatVector.broadcast(S, ap[ao]));
+            c00 = V.cast(a0).fma(b0, c00);
+            c01 = V.cast(a0).fma(b1, c01);
+            FloatVector a1 = V.cast(FloatVector.broadcast(S, ap[ao + 1]));
+            c10 = V.cast(a1).fma(b0, c10);
+            c11 = V.cast(a1).fma(b1, c11);
+            FloatVector a2 = V.cast(FloatVector.broadcast(S, ap[ao + 2]));
+            c20 = V.cast(a2).fma(b0, c20);
+            c21 = V.cast(a2).fma(b1, c21);
+            FloatVector a3 = V.cast(FloatVector.broadcast(S, ap[ao + 3]));
+            c30 = V.cast(a3).fma(b0, c30);
+            c31 = V.cast(a3).fma(b1, c31);
         }
         if (touch == TOUCH_SENTINEL) {
             touched = touch; // practically never; it keeps the touch loads alive
         }
         int r0 = cOff;
         if (mode == FIRST_BETA0) {
-            c00.mul(alpha).intoArray(c, r0);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c00)).intoArray(c, r0);
         } else {
-            c00.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c00, V.cast(FloatVector.fromArray(S, c, r0)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r0);
         }
         if (mode == FIRST_BETA0) {
-            c01.mul(alpha).intoArray(c, r0 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c01)).intoArray(c, r0 + L);
         } else {
-            c01.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c01, V.cast(FloatVector.fromArray(S, c, r0 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r0 + L);
         }
         int r1 = cOff + ldc;
         if (mode == FIRST_BETA0) {
-            c10.mul(alpha).intoArray(c, r1);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c10)).intoArray(c, r1);
         } else {
-            c10.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c10, V.cast(FloatVector.fromArray(S, c, r1)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r1);
         }
         if (mode == FIRST_BETA0) {
-            c11.mul(alpha).intoArray(c, r1 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c11)).intoArray(c, r1 + L);
         } else {
-            c11.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c11, V.cast(FloatVector.fromArray(S, c, r1 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r1 + L);
         }
         int r2 = cOff + 2 * ldc;
         if (mode == FIRST_BETA0) {
-            c20.mul(alpha).intoArray(c, r2);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c20)).intoArray(c, r2);
         } else {
-            c20.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c20, V.cast(FloatVector.fromArray(S, c, r2)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r2);
         }
         if (mode == FIRST_BETA0) {
-            c21.mul(alpha).intoArray(c, r2 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c21)).intoArray(c, r2 + L);
         } else {
-            c21.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c21, V.cast(FloatVector.fromArray(S, c, r2 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r2 + L);
         }
         int r3 = cOff + 3 * ldc;
         if (mode == FIRST_BETA0) {
-            c30.mul(alpha).intoArray(c, r3);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c30)).intoArray(c, r3);
         } else {
-            c30.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c30, V.cast(FloatVector.fromArray(S, c, r3)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r3);
         }
         if (mode == FIRST_BETA0) {
-            c31.mul(alpha).intoArray(c, r3 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c31)).intoArray(c, r3 + L);
         } else {
-            c31.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c31, V.cast(FloatVector.fromArray(S, c, r3 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r3 + L);
         }
     }
@@ -163,74 +164,74 @@ final class GemmMicroKernels {
         for (int p = 0; p < kc; p++) {
             int bo = bpOff + p * (2 * L);
             int ao = apOff + p * ps;
-            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
-            FloatVector a0 = FloatVector.broadcast(S, ap[ao]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ao + rs]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2 * rs]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ao + 3 * rs]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
+            FloatVector b0 = V.cast(FloatVector.fromArray(S, bp, bo));
+            FloatVector b1 = V.cast(FloatVector.fromArray(S, bp, bo + L));
+            FloatVector a0 = V.cast(FloatVector.broadcast(S, ap[ao]));
+            c00 = V.cast(a0).fma(b0, c00);
+            c01 = V.cast(a0).fma(b1, c01);
+            FloatVector a1 = V.cast(FloatVector.broadcast(S, ap[ao + rs]));
+            c10 = V.cast(a1).fma(b0, c10);
+            c11 = V.cast(a1).fma(b1, c11);
+            FloatVector a2 = V.cast(FloatVector.broadcast(S, ap[ao + 2 * rs]));
+            c20 = V.cast(a2).fma(b0, c20);
+            c21 = V.cast(a2).fma(b1, c21);
+            FloatVector a3 = V.cast(FloatVector.broadcast(S, ap[ao + 3 * rs]));
+            c30 = V.cast(a3).fma(b0, c30);
+            c31 = V.cast(a3).fma(b1, c31);
         }
         if (touch == TOUCH_SENTINEL) {
             touched = touch; // practically never; it keeps the touch loads alive
         }
         int r0 = cOff;
         if (mode == FIRST_BETA0) {
-            c00.mul(alpha).intoArray(c, r0);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c00)).intoArray(c, r0);
         } else {
-            c00.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c00, V.cast(FloatVector.fromArray(S, c, r0)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r0);
         }
         if (mode == FIRST_BETA0) {
-            c01.mul(alpha).intoArray(c, r0 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c01)).intoArray(c, r0 + L);
         } else {
-            c01.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c01, V.cast(FloatVector.fromArray(S, c, r0 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r0 + L);
         }
         int r1 = cOff + ldc;
         if (mode == FIRST_BETA0) {
-            c10.mul(alpha).intoArray(c, r1);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c10)).intoArray(c, r1);
         } else {
-            c10.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c10, V.cast(FloatVector.fromArray(S, c, r1)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r1);
         }
         if (mode == FIRST_BETA0) {
-            c11.mul(alpha).intoArray(c, r1 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c11)).intoArray(c, r1 + L);
         } else {
-            c11.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c11, V.cast(FloatVector.fromArray(S, c, r1 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r1 + L);
         }
         int r2 = cOff + 2 * ldc;
         if (mode == FIRST_BETA0) {
-            c20.mul(alpha).intoArray(c, r2);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c20)).intoArray(c, r2);
         } else {
-            c20.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c20, V.cast(FloatVector.fromArray(S, c, r2)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r2);
         }
         if (mode == FIRST_BETA0) {
-            c21.mul(alpha).intoArray(c, r2 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c21)).intoArray(c, r2 + L);
         } else {
-            c21.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c21, V.cast(FloatVector.fromArray(S, c, r2 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r2 + L);
         }
         int r3 = cOff + 3 * ldc;
         if (mode == FIRST_BETA0) {
-            c30.mul(alpha).intoArray(c, r3);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c30)).intoArray(c, r3);
         } else {
-            c30.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c30, V.cast(FloatVector.fromArray(S, c, r3)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r3);
         }
         if (mode == FIRST_BETA0) {
-            c31.mul(alpha).intoArray(c, r3 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c31)).intoArray(c, r3 + L);
         } else {
-            c31.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c31, V.cast(FloatVector.fromArray(S, c, r3 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r3 + L);
         }
     }
@@ -255,90 +256,90 @@ final class GemmMicroKernels {
         for (int p = 0; p < kc; p++) {
             int bo = bpOff + p * (2 * L);
             int ao = apOff + p * 5;
-            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
-            FloatVector a0 = FloatVector.broadcast(S, ap[ao]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ao + 1]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ao + 3]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, ap[ao + 4]);
-            c40 = a4.fma(b0, c40);
-            c41 = a4.fma(b1, c41);
+            FloatVector b0 = V.cast(FloatVector.fromArray(S, bp, bo));
+            FloatVector b1 = V.cast(FloatVector.fromArray(S, bp, bo + L));
+            FloatVector a0 = V.cast(FloatVector.broadcast(S, ap[ao]));
+            c00 = V.cast(a0).fma(b0, c00);
+            c01 = V.cast(a0).fma(b1, c01);
+            FloatVector a1 = V.cast(FloatVector.broadcast(S, ap[ao + 1]));
+            c10 = V.cast(a1).fma(b0, c10);
+            c11 = V.cast(a1).fma(b1, c11);
+            FloatVector a2 = V.cast(FloatVector.broadcast(S, ap[ao + 2]));
+            c20 = V.cast(a2).fma(b0, c20);
+            c21 = V.cast(a2).fma(b1, c21);
+            FloatVector a3 = V.cast(FloatVector.broadcast(S, ap[ao + 3]));
+            c30 = V.cast(a3).fma(b0, c30);
+            c31 = V.cast(a3).fma(b1, c31);
+            FloatVector a4 = V.cast(FloatVector.broadcast(S, ap[ao + 4]));
+            c40 = V.cast(a4).fma(b0, c40);
+            c41 = V.cast(a4).fma(b1, c41);
         }
         if (touch == TOUCH_SENTINEL) {
             touched = touch; // practically never; it keeps the touch loads alive
         }
         int r0 = cOff;
         if (mode == FIRST_BETA0) {
-            c00.mul(alpha).intoArray(c, r0);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c00)).intoArray(c, r0);
         } else {
-            c00.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c00, V.cast(FloatVector.fromArray(S, c, r0)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r0);
         }
         if (mode == FIRST_BETA0) {
-            c01.mul(alpha).intoArray(c, r0 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c01)).intoArray(c, r0 + L);
         } else {
-            c01.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c01, V.cast(FloatVector.fromArray(S, c, r0 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r0 + L);
         }
         int r1 = cOff + ldc;
         if (mode == FIRST_BETA0) {
-            c10.mul(alpha).intoArray(c, r1);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c10)).intoArray(c, r1);
         } else {
-            c10.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c10, V.cast(FloatVector.fromArray(S, c, r1)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r1);
         }
         if (mode == FIRST_BETA0) {
-            c11.mul(alpha).intoArray(c, r1 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c11)).intoArray(c, r1 + L);
         } else {
-            c11.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c11, V.cast(FloatVector.fromArray(S, c, r1 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r1 + L);
         }
         int r2 = cOff + 2 * ldc;
         if (mode == FIRST_BETA0) {
-            c20.mul(alpha).intoArray(c, r2);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c20)).intoArray(c, r2);
         } else {
-            c20.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c20, V.cast(FloatVector.fromArray(S, c, r2)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r2);
         }
         if (mode == FIRST_BETA0) {
-            c21.mul(alpha).intoArray(c, r2 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c21)).intoArray(c, r2 + L);
         } else {
-            c21.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c21, V.cast(FloatVector.fromArray(S, c, r2 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r2 + L);
         }
         int r3 = cOff + 3 * ldc;
         if (mode == FIRST_BETA0) {
-            c30.mul(alpha).intoArray(c, r3);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c30)).intoArray(c, r3);
         } else {
-            c30.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c30, V.cast(FloatVector.fromArray(S, c, r3)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r3);
         }
         if (mode == FIRST_BETA0) {
-            c31.mul(alpha).intoArray(c, r3 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c31)).intoArray(c, r3 + L);
         } else {
-            c31.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c31, V.cast(FloatVector.fromArray(S, c, r3 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r3 + L);
         }
         int r4 = cOff + 4 * ldc;
         if (mode == FIRST_BETA0) {
-            c40.mul(alpha).intoArray(c, r4);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c40)).intoArray(c, r4);
         } else {
-            c40.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r4).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c40, V.cast(FloatVector.fromArray(S, c, r4)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r4);
         }
         if (mode == FIRST_BETA0) {
-            c41.mul(alpha).intoArray(c, r4 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c41)).intoArray(c, r4 + L);
         } else {
-            c41.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r4 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c41, V.cast(FloatVector.fromArray(S, c, r4 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r4 + L);
         }
     }
@@ -363,90 +364,90 @@ final class GemmMicroKernels {
         for (int p = 0; p < kc; p++) {
             int bo = bpOff + p * (2 * L);
             int ao = apOff + p * ps;
-            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
-            FloatVector a0 = FloatVector.broadcast(S, ap[ao]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ao + rs]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2 * rs]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ao + 3 * rs]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, ap[ao + 4 * rs]);
-            c40 = a4.fma(b0, c40);
-            c41 = a4.fma(b1, c41);
+            FloatVector b0 = V.cast(FloatVector.fromArray(S, bp, bo));
+            FloatVector b1 = V.cast(FloatVector.fromArray(S, bp, bo + L));
+            FloatVector a0 = V.cast(FloatVector.broadcast(S, ap[ao]));
+            c00 = V.cast(a0).fma(b0, c00);
+            c01 = V.cast(a0).fma(b1, c01);
+            FloatVector a1 = V.cast(FloatVector.broadcast(S, ap[ao + rs]));
+            c10 = V.cast(a1).fma(b0, c10);
+            c11 = V.cast(a1).fma(b1, c11);
+            FloatVector a2 = V.cast(FloatVector.broadcast(S, ap[ao + 2 * rs]));
+            c20 = V.cast(a2).fma(b0, c20);
+            c21 = V.cast(a2).fma(b1, c21);
+            FloatVector a3 = V.cast(FloatVector.broadcast(S, ap[ao + 3 * rs]));
+            c30 = V.cast(a3).fma(b0, c30);
+            c31 = V.cast(a3).fma(b1, c31);
+            FloatVector a4 = V.cast(FloatVector.broadcast(S, ap[ao + 4 * rs]));
+            c40 = V.cast(a4).fma(b0, c40);
+            c41 = V.cast(a4).fma(b1, c41);
         }
         if (touch == TOUCH_SENTINEL) {
             touched = touch; // practically never; it keeps the touch loads alive
         }
         int r0 = cOff;
         if (mode == FIRST_BETA0) {
-            c00.mul(alpha).intoArray(c, r0);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c00)).intoArray(c, r0);
         } else {
-            c00.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c00, V.cast(FloatVector.fromArray(S, c, r0)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r0);
         }
         if (mode == FIRST_BETA0) {
-            c01.mul(alpha).intoArray(c, r0 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c01)).intoArray(c, r0 + L);
         } else {
-            c01.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c01, V.cast(FloatVector.fromArray(S, c, r0 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r0 + L);
         }
         int r1 = cOff + ldc;
         if (mode == FIRST_BETA0) {
-            c10.mul(alpha).intoArray(c, r1);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c10)).intoArray(c, r1);
         } else {
-            c10.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c10, V.cast(FloatVector.fromArray(S, c, r1)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r1);
         }
         if (mode == FIRST_BETA0) {
-            c11.mul(alpha).intoArray(c, r1 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c11)).intoArray(c, r1 + L);
         } else {
-            c11.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c11, V.cast(FloatVector.fromArray(S, c, r1 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r1 + L);
         }
         int r2 = cOff + 2 * ldc;
         if (mode == FIRST_BETA0) {
-            c20.mul(alpha).intoArray(c, r2);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c20)).intoArray(c, r2);
         } else {
-            c20.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c20, V.cast(FloatVector.fromArray(S, c, r2)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r2);
         }
         if (mode == FIRST_BETA0) {
-            c21.mul(alpha).intoArray(c, r2 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c21)).intoArray(c, r2 + L);
         } else {
-            c21.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c21, V.cast(FloatVector.fromArray(S, c, r2 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r2 + L);
         }
         int r3 = cOff + 3 * ldc;
         if (mode == FIRST_BETA0) {
-            c30.mul(alpha).intoArray(c, r3);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c30)).intoArray(c, r3);
         } else {
-            c30.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c30, V.cast(FloatVector.fromArray(S, c, r3)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r3);
         }
         if (mode == FIRST_BETA0) {
-            c31.mul(alpha).intoArray(c, r3 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c31)).intoArray(c, r3 + L);
         } else {
-            c31.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c31, V.cast(FloatVector.fromArray(S, c, r3 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r3 + L);
         }
         int r4 = cOff + 4 * ldc;
         if (mode == FIRST_BETA0) {
-            c40.mul(alpha).intoArray(c, r4);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c40)).intoArray(c, r4);
         } else {
-            c40.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r4).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c40, V.cast(FloatVector.fromArray(S, c, r4)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r4);
         }
         if (mode == FIRST_BETA0) {
-            c41.mul(alpha).intoArray(c, r4 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c41)).intoArray(c, r4 + L);
         } else {
-            c41.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r4 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c41, V.cast(FloatVector.fromArray(S, c, r4 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r4 + L);
         }
     }
@@ -473,106 +474,106 @@ final class GemmMicroKernels {
         for (int p = 0; p < kc; p++) {
             int bo = bpOff + p * (2 * L);
             int ao = apOff + p * 6;
-            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
-            FloatVector a0 = FloatVector.broadcast(S, ap[ao]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ao + 1]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ao + 3]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, ap[ao + 4]);
-            c40 = a4.fma(b0, c40);
-            c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, ap[ao + 5]);
-            c50 = a5.fma(b0, c50);
-            c51 = a5.fma(b1, c51);
+            FloatVector b0 = V.cast(FloatVector.fromArray(S, bp, bo));
+            FloatVector b1 = V.cast(FloatVector.fromArray(S, bp, bo + L));
+            FloatVector a0 = V.cast(FloatVector.broadcast(S, ap[ao]));
+            c00 = V.cast(a0).fma(b0, c00);
+            c01 = V.cast(a0).fma(b1, c01);
+            FloatVector a1 = V.cast(FloatVector.broadcast(S, ap[ao + 1]));
+            c10 = V.cast(a1).fma(b0, c10);
+            c11 = V.cast(a1).fma(b1, c11);
+            FloatVector a2 = V.cast(FloatVector.broadcast(S, ap[ao + 2]));
+            c20 = V.cast(a2).fma(b0, c20);
+            c21 = V.cast(a2).fma(b1, c21);
+            FloatVector a3 = V.cast(FloatVector.broadcast(S, ap[ao + 3]));
+            c30 = V.cast(a3).fma(b0, c30);
+            c31 = V.cast(a3).fma(b1, c31);
+            FloatVector a4 = V.cast(FloatVector.broadcast(S, ap[ao + 4]));
+            c40 = V.cast(a4).fma(b0, c40);
+            c41 = V.cast(a4).fma(b1, c41);
+            FloatVector a5 = V.cast(FloatVector.broadcast(S, ap[ao + 5]));
+            c50 = V.cast(a5).fma(b0, c50);
+            c51 = V.cast(a5).fma(b1, c51);
         }
         if (touch == TOUCH_SENTINEL) {
             touched = touch; // practically never; it keeps the touch loads alive
         }
         int r0 = cOff;
         if (mode == FIRST_BETA0) {
-            c00.mul(alpha).intoArray(c, r0);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c00)).intoArray(c, r0);
         } else {
-            c00.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c00, V.cast(FloatVector.fromArray(S, c, r0)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r0);
         }
         if (mode == FIRST_BETA0) {
-            c01.mul(alpha).intoArray(c, r0 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c01)).intoArray(c, r0 + L);
         } else {
-            c01.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c01, V.cast(FloatVector.fromArray(S, c, r0 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r0 + L);
         }
         int r1 = cOff + ldc;
         if (mode == FIRST_BETA0) {
-            c10.mul(alpha).intoArray(c, r1);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c10)).intoArray(c, r1);
         } else {
-            c10.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c10, V.cast(FloatVector.fromArray(S, c, r1)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r1);
         }
         if (mode == FIRST_BETA0) {
-            c11.mul(alpha).intoArray(c, r1 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c11)).intoArray(c, r1 + L);
         } else {
-            c11.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c11, V.cast(FloatVector.fromArray(S, c, r1 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r1 + L);
         }
         int r2 = cOff + 2 * ldc;
         if (mode == FIRST_BETA0) {
-            c20.mul(alpha).intoArray(c, r2);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c20)).intoArray(c, r2);
         } else {
-            c20.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c20, V.cast(FloatVector.fromArray(S, c, r2)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r2);
         }
         if (mode == FIRST_BETA0) {
-            c21.mul(alpha).intoArray(c, r2 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c21)).intoArray(c, r2 + L);
         } else {
-            c21.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c21, V.cast(FloatVector.fromArray(S, c, r2 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r2 + L);
         }
         int r3 = cOff + 3 * ldc;
         if (mode == FIRST_BETA0) {
-            c30.mul(alpha).intoArray(c, r3);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c30)).intoArray(c, r3);
         } else {
-            c30.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c30, V.cast(FloatVector.fromArray(S, c, r3)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r3);
         }
         if (mode == FIRST_BETA0) {
-            c31.mul(alpha).intoArray(c, r3 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c31)).intoArray(c, r3 + L);
         } else {
-            c31.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c31, V.cast(FloatVector.fromArray(S, c, r3 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r3 + L);
         }
         int r4 = cOff + 4 * ldc;
         if (mode == FIRST_BETA0) {
-            c40.mul(alpha).intoArray(c, r4);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c40)).intoArray(c, r4);
         } else {
-            c40.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r4).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c40, V.cast(FloatVector.fromArray(S, c, r4)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r4);
         }
         if (mode == FIRST_BETA0) {
-            c41.mul(alpha).intoArray(c, r4 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c41)).intoArray(c, r4 + L);
         } else {
-            c41.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r4 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c41, V.cast(FloatVector.fromArray(S, c, r4 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r4 + L);
         }
         int r5 = cOff + 5 * ldc;
         if (mode == FIRST_BETA0) {
-            c50.mul(alpha).intoArray(c, r5);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c50)).intoArray(c, r5);
         } else {
-            c50.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r5).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c50, V.cast(FloatVector.fromArray(S, c, r5)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r5);
         }
         if (mode == FIRST_BETA0) {
-            c51.mul(alpha).intoArray(c, r5 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c51)).intoArray(c, r5 + L);
         } else {
-            c51.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r5 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c51, V.cast(FloatVector.fromArray(S, c, r5 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r5 + L);
         }
     }
@@ -599,106 +600,106 @@ final class GemmMicroKernels {
         for (int p = 0; p < kc; p++) {
             int bo = bpOff + p * (2 * L);
             int ao = apOff + p * ps;
-            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
-            FloatVector a0 = FloatVector.broadcast(S, ap[ao]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ao + rs]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2 * rs]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ao + 3 * rs]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, ap[ao + 4 * rs]);
-            c40 = a4.fma(b0, c40);
-            c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, ap[ao + 5 * rs]);
-            c50 = a5.fma(b0, c50);
-            c51 = a5.fma(b1, c51);
+            FloatVector b0 = V.cast(FloatVector.fromArray(S, bp, bo));
+            FloatVector b1 = V.cast(FloatVector.fromArray(S, bp, bo + L));
+            FloatVector a0 = V.cast(FloatVector.broadcast(S, ap[ao]));
+            c00 = V.cast(a0).fma(b0, c00);
+            c01 = V.cast(a0).fma(b1, c01);
+            FloatVector a1 = V.cast(FloatVector.broadcast(S, ap[ao + rs]));
+            c10 = V.cast(a1).fma(b0, c10);
+            c11 = V.cast(a1).fma(b1, c11);
+            FloatVector a2 = V.cast(FloatVector.broadcast(S, ap[ao + 2 * rs]));
+            c20 = V.cast(a2).fma(b0, c20);
+            c21 = V.cast(a2).fma(b1, c21);
+            FloatVector a3 = V.cast(FloatVector.broadcast(S, ap[ao + 3 * rs]));
+            c30 = V.cast(a3).fma(b0, c30);
+            c31 = V.cast(a3).fma(b1, c31);
+            FloatVector a4 = V.cast(FloatVector.broadcast(S, ap[ao + 4 * rs]));
+            c40 = V.cast(a4).fma(b0, c40);
+            c41 = V.cast(a4).fma(b1, c41);
+            FloatVector a5 = V.cast(FloatVector.broadcast(S, ap[ao + 5 * rs]));
+            c50 = V.cast(a5).fma(b0, c50);
+            c51 = V.cast(a5).fma(b1, c51);
         }
         if (touch == TOUCH_SENTINEL) {
             touched = touch; // practically never; it keeps the touch loads alive
         }
         int r0 = cOff;
         if (mode == FIRST_BETA0) {
-            c00.mul(alpha).intoArray(c, r0);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c00)).intoArray(c, r0);
         } else {
-            c00.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c00, V.cast(FloatVector.fromArray(S, c, r0)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r0);
         }
         if (mode == FIRST_BETA0) {
-            c01.mul(alpha).intoArray(c, r0 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c01)).intoArray(c, r0 + L);
         } else {
-            c01.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c01, V.cast(FloatVector.fromArray(S, c, r0 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r0 + L);
         }
         int r1 = cOff + ldc;
         if (mode == FIRST_BETA0) {
-            c10.mul(alpha).intoArray(c, r1);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c10)).intoArray(c, r1);
         } else {
-            c10.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c10, V.cast(FloatVector.fromArray(S, c, r1)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r1);
         }
         if (mode == FIRST_BETA0) {
-            c11.mul(alpha).intoArray(c, r1 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c11)).intoArray(c, r1 + L);
         } else {
-            c11.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c11, V.cast(FloatVector.fromArray(S, c, r1 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r1 + L);
         }
         int r2 = cOff + 2 * ldc;
         if (mode == FIRST_BETA0) {
-            c20.mul(alpha).intoArray(c, r2);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c20)).intoArray(c, r2);
         } else {
-            c20.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c20, V.cast(FloatVector.fromArray(S, c, r2)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r2);
         }
         if (mode == FIRST_BETA0) {
-            c21.mul(alpha).intoArray(c, r2 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c21)).intoArray(c, r2 + L);
         } else {
-            c21.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c21, V.cast(FloatVector.fromArray(S, c, r2 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r2 + L);
         }
         int r3 = cOff + 3 * ldc;
         if (mode == FIRST_BETA0) {
-            c30.mul(alpha).intoArray(c, r3);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c30)).intoArray(c, r3);
         } else {
-            c30.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c30, V.cast(FloatVector.fromArray(S, c, r3)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r3);
         }
         if (mode == FIRST_BETA0) {
-            c31.mul(alpha).intoArray(c, r3 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c31)).intoArray(c, r3 + L);
         } else {
-            c31.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c31, V.cast(FloatVector.fromArray(S, c, r3 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r3 + L);
         }
         int r4 = cOff + 4 * ldc;
         if (mode == FIRST_BETA0) {
-            c40.mul(alpha).intoArray(c, r4);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c40)).intoArray(c, r4);
         } else {
-            c40.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r4).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c40, V.cast(FloatVector.fromArray(S, c, r4)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r4);
         }
         if (mode == FIRST_BETA0) {
-            c41.mul(alpha).intoArray(c, r4 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c41)).intoArray(c, r4 + L);
         } else {
-            c41.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r4 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c41, V.cast(FloatVector.fromArray(S, c, r4 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r4 + L);
         }
         int r5 = cOff + 5 * ldc;
         if (mode == FIRST_BETA0) {
-            c50.mul(alpha).intoArray(c, r5);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c50)).intoArray(c, r5);
         } else {
-            c50.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r5).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c50, V.cast(FloatVector.fromArray(S, c, r5)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r5);
         }
         if (mode == FIRST_BETA0) {
-            c51.mul(alpha).intoArray(c, r5 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c51)).intoArray(c, r5 + L);
         } else {
-            c51.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r5 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c51, V.cast(FloatVector.fromArray(S, c, r5 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r5 + L);
         }
     }
@@ -721,103 +722,103 @@ final class GemmMicroKernels {
         for (int p = 0; p < kc; p++) {
             int bo = bpOff + p * (3 * L);
             int ao = apOff + p * 4;
-            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
-            FloatVector b2 = FloatVector.fromArray(S, bp, bo + 2 * L);
-            FloatVector a0 = FloatVector.broadcast(S, ap[ao]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            c02 = a0.fma(b2, c02);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ao + 1]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            c12 = a1.fma(b2, c12);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            c22 = a2.fma(b2, c22);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ao + 3]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
-            c32 = a3.fma(b2, c32);
+            FloatVector b0 = V.cast(FloatVector.fromArray(S, bp, bo));
+            FloatVector b1 = V.cast(FloatVector.fromArray(S, bp, bo + L));
+            FloatVector b2 = V.cast(FloatVector.fromArray(S, bp, bo + 2 * L));
+            FloatVector a0 = V.cast(FloatVector.broadcast(S, ap[ao]));
+            c00 = V.cast(a0).fma(b0, c00);
+            c01 = V.cast(a0).fma(b1, c01);
+            c02 = V.cast(a0).fma(b2, c02);
+            FloatVector a1 = V.cast(FloatVector.broadcast(S, ap[ao + 1]));
+            c10 = V.cast(a1).fma(b0, c10);
+            c11 = V.cast(a1).fma(b1, c11);
+            c12 = V.cast(a1).fma(b2, c12);
+            FloatVector a2 = V.cast(FloatVector.broadcast(S, ap[ao + 2]));
+            c20 = V.cast(a2).fma(b0, c20);
+            c21 = V.cast(a2).fma(b1, c21);
+            c22 = V.cast(a2).fma(b2, c22);
+            FloatVector a3 = V.cast(FloatVector.broadcast(S, ap[ao + 3]));
+            c30 = V.cast(a3).fma(b0, c30);
+            c31 = V.cast(a3).fma(b1, c31);
+            c32 = V.cast(a3).fma(b2, c32);
         }
         if (touch == TOUCH_SENTINEL) {
             touched = touch; // practically never; it keeps the touch loads alive
         }
         int r0 = cOff;
         if (mode == FIRST_BETA0) {
-            c00.mul(alpha).intoArray(c, r0);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c00)).intoArray(c, r0);
         } else {
-            c00.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c00, V.cast(FloatVector.fromArray(S, c, r0)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r0);
         }
         if (mode == FIRST_BETA0) {
-            c01.mul(alpha).intoArray(c, r0 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c01)).intoArray(c, r0 + L);
         } else {
-            c01.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c01, V.cast(FloatVector.fromArray(S, c, r0 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r0 + L);
         }
         if (mode == FIRST_BETA0) {
-            c02.mul(alpha).intoArray(c, r0 + 2 * L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c02)).intoArray(c, r0 + 2 * L);
         } else {
-            c02.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0 + 2 * L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c02, V.cast(FloatVector.fromArray(S, c, r0 + 2 * L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r0 + 2 * L);
         }
         int r1 = cOff + ldc;
         if (mode == FIRST_BETA0) {
-            c10.mul(alpha).intoArray(c, r1);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c10)).intoArray(c, r1);
         } else {
-            c10.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c10, V.cast(FloatVector.fromArray(S, c, r1)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r1);
         }
         if (mode == FIRST_BETA0) {
-            c11.mul(alpha).intoArray(c, r1 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c11)).intoArray(c, r1 + L);
         } else {
-            c11.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c11, V.cast(FloatVector.fromArray(S, c, r1 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r1 + L);
         }
         if (mode == FIRST_BETA0) {
-            c12.mul(alpha).intoArray(c, r1 + 2 * L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c12)).intoArray(c, r1 + 2 * L);
         } else {
-            c12.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1 + 2 * L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c12, V.cast(FloatVector.fromArray(S, c, r1 + 2 * L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r1 + 2 * L);
         }
         int r2 = cOff + 2 * ldc;
         if (mode == FIRST_BETA0) {
-            c20.mul(alpha).intoArray(c, r2);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c20)).intoArray(c, r2);
         } else {
-            c20.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c20, V.cast(FloatVector.fromArray(S, c, r2)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r2);
         }
         if (mode == FIRST_BETA0) {
-            c21.mul(alpha).intoArray(c, r2 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c21)).intoArray(c, r2 + L);
         } else {
-            c21.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c21, V.cast(FloatVector.fromArray(S, c, r2 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r2 + L);
         }
         if (mode == FIRST_BETA0) {
-            c22.mul(alpha).intoArray(c, r2 + 2 * L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c22)).intoArray(c, r2 + 2 * L);
         } else {
-            c22.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2 + 2 * L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c22, V.cast(FloatVector.fromArray(S, c, r2 + 2 * L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r2 + 2 * L);
         }
         int r3 = cOff + 3 * ldc;
         if (mode == FIRST_BETA0) {
-            c30.mul(alpha).intoArray(c, r3);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c30)).intoArray(c, r3);
         } else {
-            c30.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c30, V.cast(FloatVector.fromArray(S, c, r3)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r3);
         }
         if (mode == FIRST_BETA0) {
-            c31.mul(alpha).intoArray(c, r3 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c31)).intoArray(c, r3 + L);
         } else {
-            c31.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c31, V.cast(FloatVector.fromArray(S, c, r3 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r3 + L);
         }
         if (mode == FIRST_BETA0) {
-            c32.mul(alpha).intoArray(c, r3 + 2 * L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c32)).intoArray(c, r3 + 2 * L);
         } else {
-            c32.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3 + 2 * L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c32, V.cast(FloatVector.fromArray(S, c, r3 + 2 * L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r3 + 2 * L);
         }
     }
@@ -840,103 +841,103 @@ final class GemmMicroKernels {
         for (int p = 0; p < kc; p++) {
             int bo = bpOff + p * (3 * L);
             int ao = apOff + p * ps;
-            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
-            FloatVector b2 = FloatVector.fromArray(S, bp, bo + 2 * L);
-            FloatVector a0 = FloatVector.broadcast(S, ap[ao]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            c02 = a0.fma(b2, c02);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ao + rs]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            c12 = a1.fma(b2, c12);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2 * rs]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            c22 = a2.fma(b2, c22);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ao + 3 * rs]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
-            c32 = a3.fma(b2, c32);
+            FloatVector b0 = V.cast(FloatVector.fromArray(S, bp, bo));
+            FloatVector b1 = V.cast(FloatVector.fromArray(S, bp, bo + L));
+            FloatVector b2 = V.cast(FloatVector.fromArray(S, bp, bo + 2 * L));
+            FloatVector a0 = V.cast(FloatVector.broadcast(S, ap[ao]));
+            c00 = V.cast(a0).fma(b0, c00);
+            c01 = V.cast(a0).fma(b1, c01);
+            c02 = V.cast(a0).fma(b2, c02);
+            FloatVector a1 = V.cast(FloatVector.broadcast(S, ap[ao + rs]));
+            c10 = V.cast(a1).fma(b0, c10);
+            c11 = V.cast(a1).fma(b1, c11);
+            c12 = V.cast(a1).fma(b2, c12);
+            FloatVector a2 = V.cast(FloatVector.broadcast(S, ap[ao + 2 * rs]));
+            c20 = V.cast(a2).fma(b0, c20);
+            c21 = V.cast(a2).fma(b1, c21);
+            c22 = V.cast(a2).fma(b2, c22);
+            FloatVector a3 = V.cast(FloatVector.broadcast(S, ap[ao + 3 * rs]));
+            c30 = V.cast(a3).fma(b0, c30);
+            c31 = V.cast(a3).fma(b1, c31);
+            c32 = V.cast(a3).fma(b2, c32);
         }
         if (touch == TOUCH_SENTINEL) {
             touched = touch; // practically never; it keeps the touch loads alive
         }
         int r0 = cOff;
         if (mode == FIRST_BETA0) {
-            c00.mul(alpha).intoArray(c, r0);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c00)).intoArray(c, r0);
         } else {
-            c00.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c00, V.cast(FloatVector.fromArray(S, c, r0)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r0);
         }
         if (mode == FIRST_BETA0) {
-            c01.mul(alpha).intoArray(c, r0 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c01)).intoArray(c, r0 + L);
         } else {
-            c01.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c01, V.cast(FloatVector.fromArray(S, c, r0 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r0 + L);
         }
         if (mode == FIRST_BETA0) {
-            c02.mul(alpha).intoArray(c, r0 + 2 * L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c02)).intoArray(c, r0 + 2 * L);
         } else {
-            c02.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0 + 2 * L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c02, V.cast(FloatVector.fromArray(S, c, r0 + 2 * L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r0 + 2 * L);
         }
         int r1 = cOff + ldc;
         if (mode == FIRST_BETA0) {
-            c10.mul(alpha).intoArray(c, r1);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c10)).intoArray(c, r1);
         } else {
-            c10.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c10, V.cast(FloatVector.fromArray(S, c, r1)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r1);
         }
         if (mode == FIRST_BETA0) {
-            c11.mul(alpha).intoArray(c, r1 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c11)).intoArray(c, r1 + L);
         } else {
-            c11.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c11, V.cast(FloatVector.fromArray(S, c, r1 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r1 + L);
         }
         if (mode == FIRST_BETA0) {
-            c12.mul(alpha).intoArray(c, r1 + 2 * L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c12)).intoArray(c, r1 + 2 * L);
         } else {
-            c12.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1 + 2 * L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c12, V.cast(FloatVector.fromArray(S, c, r1 + 2 * L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r1 + 2 * L);
         }
         int r2 = cOff + 2 * ldc;
         if (mode == FIRST_BETA0) {
-            c20.mul(alpha).intoArray(c, r2);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c20)).intoArray(c, r2);
         } else {
-            c20.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c20, V.cast(FloatVector.fromArray(S, c, r2)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r2);
         }
         if (mode == FIRST_BETA0) {
-            c21.mul(alpha).intoArray(c, r2 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c21)).intoArray(c, r2 + L);
         } else {
-            c21.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c21, V.cast(FloatVector.fromArray(S, c, r2 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r2 + L);
         }
         if (mode == FIRST_BETA0) {
-            c22.mul(alpha).intoArray(c, r2 + 2 * L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c22)).intoArray(c, r2 + 2 * L);
         } else {
-            c22.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2 + 2 * L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c22, V.cast(FloatVector.fromArray(S, c, r2 + 2 * L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r2 + 2 * L);
         }
         int r3 = cOff + 3 * ldc;
         if (mode == FIRST_BETA0) {
-            c30.mul(alpha).intoArray(c, r3);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c30)).intoArray(c, r3);
         } else {
-            c30.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c30, V.cast(FloatVector.fromArray(S, c, r3)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r3);
         }
         if (mode == FIRST_BETA0) {
-            c31.mul(alpha).intoArray(c, r3 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c31)).intoArray(c, r3 + L);
         } else {
-            c31.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c31, V.cast(FloatVector.fromArray(S, c, r3 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r3 + L);
         }
         if (mode == FIRST_BETA0) {
-            c32.mul(alpha).intoArray(c, r3 + 2 * L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c32)).intoArray(c, r3 + 2 * L);
         } else {
-            c32.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3 + 2 * L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c32, V.cast(FloatVector.fromArray(S, c, r3 + 2 * L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r3 + 2 * L);
         }
     }
@@ -957,80 +958,80 @@ final class GemmMicroKernels {
         for (int p = 0; p < kc; p++) {
             int bo = bpOff + p * (3 * L);
             int ao = apOff + p * 3;
-            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
-            FloatVector b2 = FloatVector.fromArray(S, bp, bo + 2 * L);
-            FloatVector a0 = FloatVector.broadcast(S, ap[ao]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            c02 = a0.fma(b2, c02);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ao + 1]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            c12 = a1.fma(b2, c12);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            c22 = a2.fma(b2, c22);
+            FloatVector b0 = V.cast(FloatVector.fromArray(S, bp, bo));
+            FloatVector b1 = V.cast(FloatVector.fromArray(S, bp, bo + L));
+            FloatVector b2 = V.cast(FloatVector.fromArray(S, bp, bo + 2 * L));
+            FloatVector a0 = V.cast(FloatVector.broadcast(S, ap[ao]));
+            c00 = V.cast(a0).fma(b0, c00);
+            c01 = V.cast(a0).fma(b1, c01);
+            c02 = V.cast(a0).fma(b2, c02);
+            FloatVector a1 = V.cast(FloatVector.broadcast(S, ap[ao + 1]));
+            c10 = V.cast(a1).fma(b0, c10);
+            c11 = V.cast(a1).fma(b1, c11);
+            c12 = V.cast(a1).fma(b2, c12);
+            FloatVector a2 = V.cast(FloatVector.broadcast(S, ap[ao + 2]));
+            c20 = V.cast(a2).fma(b0, c20);
+            c21 = V.cast(a2).fma(b1, c21);
+            c22 = V.cast(a2).fma(b2, c22);
         }
         if (touch == TOUCH_SENTINEL) {
             touched = touch; // practically never; it keeps the touch loads alive
         }
         int r0 = cOff;
         if (mode == FIRST_BETA0) {
-            c00.mul(alpha).intoArray(c, r0);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c00)).intoArray(c, r0);
         } else {
-            c00.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c00, V.cast(FloatVector.fromArray(S, c, r0)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r0);
         }
         if (mode == FIRST_BETA0) {
-            c01.mul(alpha).intoArray(c, r0 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c01)).intoArray(c, r0 + L);
         } else {
-            c01.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c01, V.cast(FloatVector.fromArray(S, c, r0 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r0 + L);
         }
         if (mode == FIRST_BETA0) {
-            c02.mul(alpha).intoArray(c, r0 + 2 * L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c02)).intoArray(c, r0 + 2 * L);
         } else {
-            c02.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0 + 2 * L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c02, V.cast(FloatVector.fromArray(S, c, r0 + 2 * L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r0 + 2 * L);
         }
         int r1 = cOff + ldc;
         if (mode == FIRST_BETA0) {
-            c10.mul(alpha).intoArray(c, r1);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c10)).intoArray(c, r1);
         } else {
-            c10.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c10, V.cast(FloatVector.fromArray(S, c, r1)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r1);
         }
         if (mode == FIRST_BETA0) {
-            c11.mul(alpha).intoArray(c, r1 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c11)).intoArray(c, r1 + L);
         } else {
-            c11.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c11, V.cast(FloatVector.fromArray(S, c, r1 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r1 + L);
         }
         if (mode == FIRST_BETA0) {
-            c12.mul(alpha).intoArray(c, r1 + 2 * L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c12)).intoArray(c, r1 + 2 * L);
         } else {
-            c12.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1 + 2 * L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c12, V.cast(FloatVector.fromArray(S, c, r1 + 2 * L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r1 + 2 * L);
         }
         int r2 = cOff + 2 * ldc;
         if (mode == FIRST_BETA0) {
-            c20.mul(alpha).intoArray(c, r2);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c20)).intoArray(c, r2);
         } else {
-            c20.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c20, V.cast(FloatVector.fromArray(S, c, r2)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r2);
         }
         if (mode == FIRST_BETA0) {
-            c21.mul(alpha).intoArray(c, r2 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c21)).intoArray(c, r2 + L);
         } else {
-            c21.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c21, V.cast(FloatVector.fromArray(S, c, r2 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r2 + L);
         }
         if (mode == FIRST_BETA0) {
-            c22.mul(alpha).intoArray(c, r2 + 2 * L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c22)).intoArray(c, r2 + 2 * L);
         } else {
-            c22.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2 + 2 * L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c22, V.cast(FloatVector.fromArray(S, c, r2 + 2 * L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r2 + 2 * L);
         }
     }
@@ -1051,80 +1052,80 @@ final class GemmMicroKernels {
         for (int p = 0; p < kc; p++) {
             int bo = bpOff + p * (3 * L);
             int ao = apOff + p * ps;
-            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
-            FloatVector b2 = FloatVector.fromArray(S, bp, bo + 2 * L);
-            FloatVector a0 = FloatVector.broadcast(S, ap[ao]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            c02 = a0.fma(b2, c02);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ao + rs]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            c12 = a1.fma(b2, c12);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2 * rs]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            c22 = a2.fma(b2, c22);
+            FloatVector b0 = V.cast(FloatVector.fromArray(S, bp, bo));
+            FloatVector b1 = V.cast(FloatVector.fromArray(S, bp, bo + L));
+            FloatVector b2 = V.cast(FloatVector.fromArray(S, bp, bo + 2 * L));
+            FloatVector a0 = V.cast(FloatVector.broadcast(S, ap[ao]));
+            c00 = V.cast(a0).fma(b0, c00);
+            c01 = V.cast(a0).fma(b1, c01);
+            c02 = V.cast(a0).fma(b2, c02);
+            FloatVector a1 = V.cast(FloatVector.broadcast(S, ap[ao + rs]));
+            c10 = V.cast(a1).fma(b0, c10);
+            c11 = V.cast(a1).fma(b1, c11);
+            c12 = V.cast(a1).fma(b2, c12);
+            FloatVector a2 = V.cast(FloatVector.broadcast(S, ap[ao + 2 * rs]));
+            c20 = V.cast(a2).fma(b0, c20);
+            c21 = V.cast(a2).fma(b1, c21);
+            c22 = V.cast(a2).fma(b2, c22);
         }
         if (touch == TOUCH_SENTINEL) {
             touched = touch; // practically never; it keeps the touch loads alive
         }
         int r0 = cOff;
         if (mode == FIRST_BETA0) {
-            c00.mul(alpha).intoArray(c, r0);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c00)).intoArray(c, r0);
         } else {
-            c00.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c00, V.cast(FloatVector.fromArray(S, c, r0)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r0);
         }
         if (mode == FIRST_BETA0) {
-            c01.mul(alpha).intoArray(c, r0 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c01)).intoArray(c, r0 + L);
         } else {
-            c01.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c01, V.cast(FloatVector.fromArray(S, c, r0 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r0 + L);
         }
         if (mode == FIRST_BETA0) {
-            c02.mul(alpha).intoArray(c, r0 + 2 * L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c02)).intoArray(c, r0 + 2 * L);
         } else {
-            c02.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0 + 2 * L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c02, V.cast(FloatVector.fromArray(S, c, r0 + 2 * L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r0 + 2 * L);
         }
         int r1 = cOff + ldc;
         if (mode == FIRST_BETA0) {
-            c10.mul(alpha).intoArray(c, r1);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c10)).intoArray(c, r1);
         } else {
-            c10.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c10, V.cast(FloatVector.fromArray(S, c, r1)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r1);
         }
         if (mode == FIRST_BETA0) {
-            c11.mul(alpha).intoArray(c, r1 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c11)).intoArray(c, r1 + L);
         } else {
-            c11.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c11, V.cast(FloatVector.fromArray(S, c, r1 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r1 + L);
         }
         if (mode == FIRST_BETA0) {
-            c12.mul(alpha).intoArray(c, r1 + 2 * L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c12)).intoArray(c, r1 + 2 * L);
         } else {
-            c12.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1 + 2 * L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c12, V.cast(FloatVector.fromArray(S, c, r1 + 2 * L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r1 + 2 * L);
         }
         int r2 = cOff + 2 * ldc;
         if (mode == FIRST_BETA0) {
-            c20.mul(alpha).intoArray(c, r2);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c20)).intoArray(c, r2);
         } else {
-            c20.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c20, V.cast(FloatVector.fromArray(S, c, r2)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r2);
         }
         if (mode == FIRST_BETA0) {
-            c21.mul(alpha).intoArray(c, r2 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c21)).intoArray(c, r2 + L);
         } else {
-            c21.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c21, V.cast(FloatVector.fromArray(S, c, r2 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r2 + L);
         }
         if (mode == FIRST_BETA0) {
-            c22.mul(alpha).intoArray(c, r2 + 2 * L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c22)).intoArray(c, r2 + 2 * L);
         } else {
-            c22.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2 + 2 * L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c22, V.cast(FloatVector.fromArray(S, c, r2 + 2 * L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r2 + 2 * L);
         }
     }
@@ -1155,138 +1156,138 @@ final class GemmMicroKernels {
         for (int p = 0; p < kc; p++) {
             int bo = bpOff + p * (2 * L);
             int ao = apOff + p * 8;
-            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
-            FloatVector a0 = FloatVector.broadcast(S, ap[ao]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ao + 1]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ao + 3]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, ap[ao + 4]);
-            c40 = a4.fma(b0, c40);
-            c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, ap[ao + 5]);
-            c50 = a5.fma(b0, c50);
-            c51 = a5.fma(b1, c51);
-            FloatVector a6 = FloatVector.broadcast(S, ap[ao + 6]);
-            c60 = a6.fma(b0, c60);
-            c61 = a6.fma(b1, c61);
-            FloatVector a7 = FloatVector.broadcast(S, ap[ao + 7]);
-            c70 = a7.fma(b0, c70);
-            c71 = a7.fma(b1, c71);
+            FloatVector b0 = V.cast(FloatVector.fromArray(S, bp, bo));
+            FloatVector b1 = V.cast(FloatVector.fromArray(S, bp, bo + L));
+            FloatVector a0 = V.cast(FloatVector.broadcast(S, ap[ao]));
+            c00 = V.cast(a0).fma(b0, c00);
+            c01 = V.cast(a0).fma(b1, c01);
+            FloatVector a1 = V.cast(FloatVector.broadcast(S, ap[ao + 1]));
+            c10 = V.cast(a1).fma(b0, c10);
+            c11 = V.cast(a1).fma(b1, c11);
+            FloatVector a2 = V.cast(FloatVector.broadcast(S, ap[ao + 2]));
+            c20 = V.cast(a2).fma(b0, c20);
+            c21 = V.cast(a2).fma(b1, c21);
+            FloatVector a3 = V.cast(FloatVector.broadcast(S, ap[ao + 3]));
+            c30 = V.cast(a3).fma(b0, c30);
+            c31 = V.cast(a3).fma(b1, c31);
+            FloatVector a4 = V.cast(FloatVector.broadcast(S, ap[ao + 4]));
+            c40 = V.cast(a4).fma(b0, c40);
+            c41 = V.cast(a4).fma(b1, c41);
+            FloatVector a5 = V.cast(FloatVector.broadcast(S, ap[ao + 5]));
+            c50 = V.cast(a5).fma(b0, c50);
+            c51 = V.cast(a5).fma(b1, c51);
+            FloatVector a6 = V.cast(FloatVector.broadcast(S, ap[ao + 6]));
+            c60 = V.cast(a6).fma(b0, c60);
+            c61 = V.cast(a6).fma(b1, c61);
+            FloatVector a7 = V.cast(FloatVector.broadcast(S, ap[ao + 7]));
+            c70 = V.cast(a7).fma(b0, c70);
+            c71 = V.cast(a7).fma(b1, c71);
         }
         if (touch == TOUCH_SENTINEL) {
             touched = touch; // practically never; it keeps the touch loads alive
         }
         int r0 = cOff;
         if (mode == FIRST_BETA0) {
-            c00.mul(alpha).intoArray(c, r0);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c00)).intoArray(c, r0);
         } else {
-            c00.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c00, V.cast(FloatVector.fromArray(S, c, r0)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r0);
         }
         if (mode == FIRST_BETA0) {
-            c01.mul(alpha).intoArray(c, r0 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c01)).intoArray(c, r0 + L);
         } else {
-            c01.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c01, V.cast(FloatVector.fromArray(S, c, r0 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r0 + L);
         }
         int r1 = cOff + ldc;
         if (mode == FIRST_BETA0) {
-            c10.mul(alpha).intoArray(c, r1);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c10)).intoArray(c, r1);
         } else {
-            c10.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c10, V.cast(FloatVector.fromArray(S, c, r1)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r1);
         }
         if (mode == FIRST_BETA0) {
-            c11.mul(alpha).intoArray(c, r1 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c11)).intoArray(c, r1 + L);
         } else {
-            c11.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c11, V.cast(FloatVector.fromArray(S, c, r1 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r1 + L);
         }
         int r2 = cOff + 2 * ldc;
         if (mode == FIRST_BETA0) {
-            c20.mul(alpha).intoArray(c, r2);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c20)).intoArray(c, r2);
         } else {
-            c20.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c20, V.cast(FloatVector.fromArray(S, c, r2)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r2);
         }
         if (mode == FIRST_BETA0) {
-            c21.mul(alpha).intoArray(c, r2 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c21)).intoArray(c, r2 + L);
         } else {
-            c21.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c21, V.cast(FloatVector.fromArray(S, c, r2 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r2 + L);
         }
         int r3 = cOff + 3 * ldc;
         if (mode == FIRST_BETA0) {
-            c30.mul(alpha).intoArray(c, r3);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c30)).intoArray(c, r3);
         } else {
-            c30.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c30, V.cast(FloatVector.fromArray(S, c, r3)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r3);
         }
         if (mode == FIRST_BETA0) {
-            c31.mul(alpha).intoArray(c, r3 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c31)).intoArray(c, r3 + L);
         } else {
-            c31.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c31, V.cast(FloatVector.fromArray(S, c, r3 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r3 + L);
         }
         int r4 = cOff + 4 * ldc;
         if (mode == FIRST_BETA0) {
-            c40.mul(alpha).intoArray(c, r4);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c40)).intoArray(c, r4);
         } else {
-            c40.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r4).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c40, V.cast(FloatVector.fromArray(S, c, r4)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r4);
         }
         if (mode == FIRST_BETA0) {
-            c41.mul(alpha).intoArray(c, r4 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c41)).intoArray(c, r4 + L);
         } else {
-            c41.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r4 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c41, V.cast(FloatVector.fromArray(S, c, r4 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r4 + L);
         }
         int r5 = cOff + 5 * ldc;
         if (mode == FIRST_BETA0) {
-            c50.mul(alpha).intoArray(c, r5);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c50)).intoArray(c, r5);
         } else {
-            c50.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r5).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c50, V.cast(FloatVector.fromArray(S, c, r5)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r5);
         }
         if (mode == FIRST_BETA0) {
-            c51.mul(alpha).intoArray(c, r5 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c51)).intoArray(c, r5 + L);
         } else {
-            c51.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r5 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c51, V.cast(FloatVector.fromArray(S, c, r5 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r5 + L);
         }
         int r6 = cOff + 6 * ldc;
         if (mode == FIRST_BETA0) {
-            c60.mul(alpha).intoArray(c, r6);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c60)).intoArray(c, r6);
         } else {
-            c60.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r6).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c60, V.cast(FloatVector.fromArray(S, c, r6)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r6);
         }
         if (mode == FIRST_BETA0) {
-            c61.mul(alpha).intoArray(c, r6 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c61)).intoArray(c, r6 + L);
         } else {
-            c61.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r6 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c61, V.cast(FloatVector.fromArray(S, c, r6 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r6 + L);
         }
         int r7 = cOff + 7 * ldc;
         if (mode == FIRST_BETA0) {
-            c70.mul(alpha).intoArray(c, r7);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c70)).intoArray(c, r7);
         } else {
-            c70.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r7).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c70, V.cast(FloatVector.fromArray(S, c, r7)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r7);
         }
         if (mode == FIRST_BETA0) {
-            c71.mul(alpha).intoArray(c, r7 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c71)).intoArray(c, r7 + L);
         } else {
-            c71.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r7 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c71, V.cast(FloatVector.fromArray(S, c, r7 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r7 + L);
         }
     }
@@ -1317,138 +1318,138 @@ final class GemmMicroKernels {
         for (int p = 0; p < kc; p++) {
             int bo = bpOff + p * (2 * L);
             int ao = apOff + p * ps;
-            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
-            FloatVector a0 = FloatVector.broadcast(S, ap[ao]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ao + rs]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2 * rs]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ao + 3 * rs]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, ap[ao + 4 * rs]);
-            c40 = a4.fma(b0, c40);
-            c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, ap[ao + 5 * rs]);
-            c50 = a5.fma(b0, c50);
-            c51 = a5.fma(b1, c51);
-            FloatVector a6 = FloatVector.broadcast(S, ap[ao + 6 * rs]);
-            c60 = a6.fma(b0, c60);
-            c61 = a6.fma(b1, c61);
-            FloatVector a7 = FloatVector.broadcast(S, ap[ao + 7 * rs]);
-            c70 = a7.fma(b0, c70);
-            c71 = a7.fma(b1, c71);
+            FloatVector b0 = V.cast(FloatVector.fromArray(S, bp, bo));
+            FloatVector b1 = V.cast(FloatVector.fromArray(S, bp, bo + L));
+            FloatVector a0 = V.cast(FloatVector.broadcast(S, ap[ao]));
+            c00 = V.cast(a0).fma(b0, c00);
+            c01 = V.cast(a0).fma(b1, c01);
+            FloatVector a1 = V.cast(FloatVector.broadcast(S, ap[ao + rs]));
+            c10 = V.cast(a1).fma(b0, c10);
+            c11 = V.cast(a1).fma(b1, c11);
+            FloatVector a2 = V.cast(FloatVector.broadcast(S, ap[ao + 2 * rs]));
+            c20 = V.cast(a2).fma(b0, c20);
+            c21 = V.cast(a2).fma(b1, c21);
+            FloatVector a3 = V.cast(FloatVector.broadcast(S, ap[ao + 3 * rs]));
+            c30 = V.cast(a3).fma(b0, c30);
+            c31 = V.cast(a3).fma(b1, c31);
+            FloatVector a4 = V.cast(FloatVector.broadcast(S, ap[ao + 4 * rs]));
+            c40 = V.cast(a4).fma(b0, c40);
+            c41 = V.cast(a4).fma(b1, c41);
+            FloatVector a5 = V.cast(FloatVector.broadcast(S, ap[ao + 5 * rs]));
+            c50 = V.cast(a5).fma(b0, c50);
+            c51 = V.cast(a5).fma(b1, c51);
+            FloatVector a6 = V.cast(FloatVector.broadcast(S, ap[ao + 6 * rs]));
+            c60 = V.cast(a6).fma(b0, c60);
+            c61 = V.cast(a6).fma(b1, c61);
+            FloatVector a7 = V.cast(FloatVector.broadcast(S, ap[ao + 7 * rs]));
+            c70 = V.cast(a7).fma(b0, c70);
+            c71 = V.cast(a7).fma(b1, c71);
         }
         if (touch == TOUCH_SENTINEL) {
             touched = touch; // practically never; it keeps the touch loads alive
         }
         int r0 = cOff;
         if (mode == FIRST_BETA0) {
-            c00.mul(alpha).intoArray(c, r0);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c00)).intoArray(c, r0);
         } else {
-            c00.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c00, V.cast(FloatVector.fromArray(S, c, r0)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r0);
         }
         if (mode == FIRST_BETA0) {
-            c01.mul(alpha).intoArray(c, r0 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c01)).intoArray(c, r0 + L);
         } else {
-            c01.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r0 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c01, V.cast(FloatVector.fromArray(S, c, r0 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r0 + L);
         }
         int r1 = cOff + ldc;
         if (mode == FIRST_BETA0) {
-            c10.mul(alpha).intoArray(c, r1);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c10)).intoArray(c, r1);
         } else {
-            c10.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c10, V.cast(FloatVector.fromArray(S, c, r1)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r1);
         }
         if (mode == FIRST_BETA0) {
-            c11.mul(alpha).intoArray(c, r1 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c11)).intoArray(c, r1 + L);
         } else {
-            c11.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r1 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c11, V.cast(FloatVector.fromArray(S, c, r1 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r1 + L);
         }
         int r2 = cOff + 2 * ldc;
         if (mode == FIRST_BETA0) {
-            c20.mul(alpha).intoArray(c, r2);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c20)).intoArray(c, r2);
         } else {
-            c20.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c20, V.cast(FloatVector.fromArray(S, c, r2)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r2);
         }
         if (mode == FIRST_BETA0) {
-            c21.mul(alpha).intoArray(c, r2 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c21)).intoArray(c, r2 + L);
         } else {
-            c21.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r2 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c21, V.cast(FloatVector.fromArray(S, c, r2 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r2 + L);
         }
         int r3 = cOff + 3 * ldc;
         if (mode == FIRST_BETA0) {
-            c30.mul(alpha).intoArray(c, r3);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c30)).intoArray(c, r3);
         } else {
-            c30.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c30, V.cast(FloatVector.fromArray(S, c, r3)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r3);
         }
         if (mode == FIRST_BETA0) {
-            c31.mul(alpha).intoArray(c, r3 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c31)).intoArray(c, r3 + L);
         } else {
-            c31.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r3 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c31, V.cast(FloatVector.fromArray(S, c, r3 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r3 + L);
         }
         int r4 = cOff + 4 * ldc;
         if (mode == FIRST_BETA0) {
-            c40.mul(alpha).intoArray(c, r4);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c40)).intoArray(c, r4);
         } else {
-            c40.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r4).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c40, V.cast(FloatVector.fromArray(S, c, r4)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r4);
         }
         if (mode == FIRST_BETA0) {
-            c41.mul(alpha).intoArray(c, r4 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c41)).intoArray(c, r4 + L);
         } else {
-            c41.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r4 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c41, V.cast(FloatVector.fromArray(S, c, r4 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r4 + L);
         }
         int r5 = cOff + 5 * ldc;
         if (mode == FIRST_BETA0) {
-            c50.mul(alpha).intoArray(c, r5);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c50)).intoArray(c, r5);
         } else {
-            c50.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r5).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c50, V.cast(FloatVector.fromArray(S, c, r5)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r5);
         }
         if (mode == FIRST_BETA0) {
-            c51.mul(alpha).intoArray(c, r5 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c51)).intoArray(c, r5 + L);
         } else {
-            c51.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r5 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c51, V.cast(FloatVector.fromArray(S, c, r5 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r5 + L);
         }
         int r6 = cOff + 6 * ldc;
         if (mode == FIRST_BETA0) {
-            c60.mul(alpha).intoArray(c, r6);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c60)).intoArray(c, r6);
         } else {
-            c60.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r6).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c60, V.cast(FloatVector.fromArray(S, c, r6)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r6);
         }
         if (mode == FIRST_BETA0) {
-            c61.mul(alpha).intoArray(c, r6 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c61)).intoArray(c, r6 + L);
         } else {
-            c61.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r6 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c61, V.cast(FloatVector.fromArray(S, c, r6 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r6 + L);
         }
         int r7 = cOff + 7 * ldc;
         if (mode == FIRST_BETA0) {
-            c70.mul(alpha).intoArray(c, r7);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c70)).intoArray(c, r7);
         } else {
-            c70.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r7).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c70, V.cast(FloatVector.fromArray(S, c, r7)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r7);
         }
         if (mode == FIRST_BETA0) {
-            c71.mul(alpha).intoArray(c, r7 + L);
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c71)).intoArray(c, r7 + L);
         } else {
-            c71.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, r7 + L).mul(mode == FIRST_BETA ? beta : 1f))
+            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c71, V.cast(FloatVector.fromArray(S, c, r7 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
                     .intoArray(c, r7 + L);
         }
     }

@@ -28,6 +28,8 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class SimdExp {
     private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
+    private static final Class<FloatVector> V = VectorWidth.VECTOR;
+    private static final Class<IntVector> VI = VectorWidth.INT_VECTOR;
 
     static final float LOG2E = 1.44269504f;
     /** 1.5·2²³: adding it rounds a float of magnitude below 2²² to an integer held in the low mantissa bits. */
@@ -46,28 +48,60 @@ final class SimdExp {
     private SimdExp() {
     }
 
-    /** Lanewise exp(x) for x ≤ 0 (see the class comment for accuracy and special values). */
-    static FloatVector exp(FloatVector x) {
-        VectorMask<Float> under = x.lt(UNDERFLOW);
-        FloatVector t = x.fma(LOG2E, MAGIC);
-        FloatVector n = t.sub(MAGIC);
-        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), x);
-        r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
-        FloatVector p = r.fma(C6, C5);
-        p = p.fma(r, FloatVector.broadcast(S, C4));
-        p = p.fma(r, FloatVector.broadcast(S, C3));
-        p = p.fma(r, FloatVector.broadcast(S, C2));
-        p = p.fma(r, FloatVector.broadcast(S, 1f));
-        p = p.fma(r, FloatVector.broadcast(S, 1f));
-        // t's low mantissa bits hold n (two's complement): shifting them into the exponent field and
-        // adding the bias gives the bits of 2^n, valid for -126 ≤ n ≤ 0. Outside that range the lanes
-        // are garbage but are replaced below (x < UNDERFLOW) or are NaN already (p is NaN when x is).
-        IntVector bits = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).add(127 << 23);
-        FloatVector scale = bits.reinterpretAsFloats();
-        return p.mul(scale).blend(0f, under);
+    /**
+     * In place over {@code count} vectors {@code a[off + v·stride …]} (v = 0, 1, …): each lane becomes
+     * {@code exp(fma(a, scale, shift))} — one rounding for the affine step — where shift is the scalar
+     * {@code shift} in every lane, or, when {@code shiftVec} is not null, the vector at
+     * {@code shiftVec[shiftOff]}. The lane-wise sums of the results, added in increasing v from 0, are
+     * written to the vector at {@code sum[sumOff]}. The arguments must give exp arguments ≤ 0 (see the
+     * class comment for accuracy and special values).
+     *
+     * <p>Softmax and the online softmax of fused attention both call this for their whole rows or tiles.
+     * The exp polynomial is written out once, inline in this loop, rather than as a method taking and
+     * returning vectors: a vector passed to a call that C2 does not inline is boxed on the heap, and C2
+     * leaves a method of this size out of line whenever it judges the call site cold. This method takes
+     * arrays only, so whether or not it is inlined its vectors stay in registers.
+     */
+    static void expAffineSum(float[] a, int off, int stride, int count, float scale, float shift,
+                             float[] shiftVec, int shiftOff, float[] sum, int sumOff) {
+        FloatVector sv = V.cast(FloatVector.broadcast(S, scale));
+        FloatVector hv = V.cast(shiftVec == null ? FloatVector.broadcast(S, shift)
+                : FloatVector.fromArray(S, shiftVec, shiftOff));
+        FloatVector lnHi = V.cast(FloatVector.broadcast(S, -LN2_HI));
+        FloatVector lnLo = V.cast(FloatVector.broadcast(S, -LN2_LO));
+        FloatVector c4 = V.cast(FloatVector.broadcast(S, C4));
+        FloatVector c3 = V.cast(FloatVector.broadcast(S, C3));
+        FloatVector c2 = V.cast(FloatVector.broadcast(S, C2));
+        FloatVector one = V.cast(FloatVector.broadcast(S, 1f));
+        FloatVector acc = V.cast(FloatVector.zero(S));
+        for (int v = 0; v < count; v++) {
+            int i = off + v * stride;
+            FloatVector x = V.cast(V.cast(FloatVector.fromArray(S, a, i)).fma(sv, hv));
+            VectorMask<Float> under = x.lt(UNDERFLOW);
+            FloatVector t = V.cast(V.cast(x).fma(LOG2E, MAGIC));
+            FloatVector n = V.cast(V.cast(t).sub(MAGIC));
+            FloatVector r = V.cast(V.cast(n).fma(lnHi, x));
+            r = V.cast(V.cast(n).fma(lnLo, r));
+            FloatVector p = V.cast(V.cast(r).fma(C6, C5));
+            p = V.cast(V.cast(p).fma(r, c4));
+            p = V.cast(V.cast(p).fma(r, c3));
+            p = V.cast(V.cast(p).fma(r, c2));
+            p = V.cast(V.cast(p).fma(r, one));
+            p = V.cast(V.cast(p).fma(r, one));
+            // t's low mantissa bits hold n (two's complement): shifting them into the exponent field and
+            // adding the bias gives the bits of 2^n, valid for -126 ≤ n ≤ 0. Outside that range the lanes
+            // are garbage but are replaced below (x < UNDERFLOW) or are NaN already (p is NaN when x is).
+            IntVector bits = VI.cast(VI.cast(VI.cast(V.cast(t).reinterpretAsInts()).lanewise(VectorOperators.LSHL, 23))
+                    .add(127 << 23));
+            FloatVector scale2n = V.cast(VI.cast(bits).reinterpretAsFloats());
+            FloatVector e = V.cast(V.cast(V.cast(p).mul(scale2n)).blend(0f, under));
+            V.cast(e).intoArray(a, i);
+            acc = V.cast(acc).add(e);
+        }
+        V.cast(acc).intoArray(sum, sumOff);
     }
 
-    /** The scalar twin of {@link #exp(FloatVector)}: the same operations, so the same bits. */
+    /** The scalar twin of the vector exp in {@link #expAffineSum}: the same operations, so the same bits. */
     static float exp(float x) {
         if (x < UNDERFLOW) {
             return 0f;

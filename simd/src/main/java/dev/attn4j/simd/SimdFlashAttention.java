@@ -38,6 +38,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class SimdFlashAttention {
     private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
+    private static final Class<FloatVector> V = VectorWidth.VECTOR;
     private static final int L = S.length();
     /** Query rows per tile: two vectors of lanes. */
     static final int BR = 2 * L;
@@ -60,6 +61,9 @@ final class SimdFlashAttention {
         final float[] m = new float[BR];
         final float[] ell = new float[BR];
         final float[] alpha = new float[BR];
+        /** −m_new per row (0 for rows that have seen no key yet), and the row sums of p over the tile. */
+        final float[] shift = new float[BR];
+        final float[] psum = new float[BR];
         final float[] tmax = new float[BR];
         final int[] act = new int[BR];
         /** First row, row count and causal key limit of the query tile this scratch holds. */
@@ -164,50 +168,50 @@ final class SimdFlashAttention {
         for (; j + 5 <= jn; j += 5) {
             int k0 = kOff + j * ldk;
             int k1 = k0 + ldk, k2 = k1 + ldk, k3 = k2 + ldk, k4 = k3 + ldk;
-            FloatVector a00 = FloatVector.zero(S), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00;
+            FloatVector a00 = V.cast(FloatVector.zero(S)), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00;
             FloatVector a30 = a00, a31 = a00, a40 = a00, a41 = a00;
             for (int c = 0; c < dk; c++) {
-                FloatVector q0 = FloatVector.fromArray(S, qt, c * BR);
-                FloatVector q1 = FloatVector.fromArray(S, qt, c * BR + L);
-                FloatVector b = FloatVector.broadcast(S, k[k0 + c]);
-                a00 = q0.fma(b, a00);
-                a01 = q1.fma(b, a01);
-                b = FloatVector.broadcast(S, k[k1 + c]);
-                a10 = q0.fma(b, a10);
-                a11 = q1.fma(b, a11);
-                b = FloatVector.broadcast(S, k[k2 + c]);
-                a20 = q0.fma(b, a20);
-                a21 = q1.fma(b, a21);
-                b = FloatVector.broadcast(S, k[k3 + c]);
-                a30 = q0.fma(b, a30);
-                a31 = q1.fma(b, a31);
-                b = FloatVector.broadcast(S, k[k4 + c]);
-                a40 = q0.fma(b, a40);
-                a41 = q1.fma(b, a41);
+                FloatVector q0 = V.cast(FloatVector.fromArray(S, qt, c * BR));
+                FloatVector q1 = V.cast(FloatVector.fromArray(S, qt, c * BR + L));
+                FloatVector b = V.cast(FloatVector.broadcast(S, k[k0 + c]));
+                a00 = V.cast(q0).fma(b, a00);
+                a01 = V.cast(q1).fma(b, a01);
+                b = V.cast(FloatVector.broadcast(S, k[k1 + c]));
+                a10 = V.cast(q0).fma(b, a10);
+                a11 = V.cast(q1).fma(b, a11);
+                b = V.cast(FloatVector.broadcast(S, k[k2 + c]));
+                a20 = V.cast(q0).fma(b, a20);
+                a21 = V.cast(q1).fma(b, a21);
+                b = V.cast(FloatVector.broadcast(S, k[k3 + c]));
+                a30 = V.cast(q0).fma(b, a30);
+                a31 = V.cast(q1).fma(b, a31);
+                b = V.cast(FloatVector.broadcast(S, k[k4 + c]));
+                a40 = V.cast(q0).fma(b, a40);
+                a41 = V.cast(q1).fma(b, a41);
             }
             int o = j * BR;
-            a00.intoArray(st, o);
-            a01.intoArray(st, o + L);
-            a10.intoArray(st, o + BR);
-            a11.intoArray(st, o + BR + L);
-            a20.intoArray(st, o + 2 * BR);
-            a21.intoArray(st, o + 2 * BR + L);
-            a30.intoArray(st, o + 3 * BR);
-            a31.intoArray(st, o + 3 * BR + L);
-            a40.intoArray(st, o + 4 * BR);
-            a41.intoArray(st, o + 4 * BR + L);
+            V.cast(a00).intoArray(st, o);
+            V.cast(a01).intoArray(st, o + L);
+            V.cast(a10).intoArray(st, o + BR);
+            V.cast(a11).intoArray(st, o + BR + L);
+            V.cast(a20).intoArray(st, o + 2 * BR);
+            V.cast(a21).intoArray(st, o + 2 * BR + L);
+            V.cast(a30).intoArray(st, o + 3 * BR);
+            V.cast(a31).intoArray(st, o + 3 * BR + L);
+            V.cast(a40).intoArray(st, o + 4 * BR);
+            V.cast(a41).intoArray(st, o + 4 * BR + L);
         }
         // key tail: one key at a time, same chain
         for (; j < jn; j++) {
             int k0 = kOff + j * ldk;
-            FloatVector a0 = FloatVector.zero(S), a1 = a0;
+            FloatVector a0 = V.cast(FloatVector.zero(S)), a1 = a0;
             for (int c = 0; c < dk; c++) {
-                FloatVector b = FloatVector.broadcast(S, k[k0 + c]);
-                a0 = FloatVector.fromArray(S, qt, c * BR).fma(b, a0);
-                a1 = FloatVector.fromArray(S, qt, c * BR + L).fma(b, a1);
+                FloatVector b = V.cast(FloatVector.broadcast(S, k[k0 + c]));
+                a0 = V.cast(FloatVector.fromArray(S, qt, c * BR)).fma(b, a0);
+                a1 = V.cast(FloatVector.fromArray(S, qt, c * BR + L)).fma(b, a1);
             }
-            a0.intoArray(st, j * BR);
-            a1.intoArray(st, j * BR + L);
+            V.cast(a0).intoArray(st, j * BR);
+            V.cast(a1).intoArray(st, j * BR + L);
         }
     }
 
@@ -216,17 +220,17 @@ final class SimdFlashAttention {
      * r &lt; j + (j0 − offset − i0) = j + t0. Only keys past the first row's limit need work.
      */
     private static void causalMask(float[] st, int jn, long t0) {
-        FloatVector iota = FloatVector.fromArray(S, IOTA, 0);
+        FloatVector iota = V.cast(FloatVector.fromArray(S, IOTA, 0));
         for (int j = (int) Math.max(0, Math.min(jn, 1 - t0)); j < jn; j++) {
             long t = j + t0; // rows r < t are masked
             if (t >= BR) {
                 java.util.Arrays.fill(st, j * BR, j * BR + BR, NEG_INF);
                 continue;
             }
-            FloatVector s0 = FloatVector.fromArray(S, st, j * BR);
-            FloatVector s1 = FloatVector.fromArray(S, st, j * BR + L);
-            s0.blend(NEG_INF, iota.lt((float) t)).intoArray(st, j * BR);
-            s1.blend(NEG_INF, iota.lt((float) (t - L))).intoArray(st, j * BR + L);
+            FloatVector s0 = V.cast(FloatVector.fromArray(S, st, j * BR));
+            FloatVector s1 = V.cast(FloatVector.fromArray(S, st, j * BR + L));
+            V.cast(V.cast(s0).blend(NEG_INF, V.cast(iota).lt((float) t))).intoArray(st, j * BR);
+            V.cast(V.cast(s1).blend(NEG_INF, V.cast(iota).lt((float) (t - L)))).intoArray(st, j * BR + L);
         }
     }
 
@@ -258,33 +262,33 @@ final class SimdFlashAttention {
     }
 
     /**
-     * The online-softmax step for the rows h … h+L−1. Kept small, with two exp call sites only, so that
-     * C2 inlines everything (a vector passed to a call that is not inlined is boxed on the heap).
+     * The online-softmax step for the rows h … h+L−1 (lanes = rows): tile max, new running max, α = exp(m_old −
+     * m_new) per row (the scalar twin of the vector exp: the same bits), then p = exp(s − m_new) over the tile
+     * and its row sums through {@link SimdExp#expAffineSum}, which takes arrays only (no vector crosses a call).
      */
     private static void softmaxLanes(Scratch sc, int jn, int h) {
         float[] st = sc.st;
         // tile max by compare-and-blend: a NaN score never becomes the max, but it still reaches
         // ℓ through exp(NaN − m) = NaN, and O/ℓ is then NaN
-        FloatVector mx = FloatVector.broadcast(S, NEG_INF);
+        FloatVector mx = V.cast(FloatVector.broadcast(S, NEG_INF));
         for (int j = 0; j < jn; j++) {
-            FloatVector x = FloatVector.fromArray(S, st, j * BR + h);
-            mx = mx.blend(x, mx.lt(x));
+            FloatVector x = V.cast(FloatVector.fromArray(S, st, j * BR + h));
+            mx = V.cast(mx).blend(x, V.cast(mx).lt(x));
         }
-        mx.intoArray(sc.tmax, h);
-        FloatVector mOld = FloatVector.fromArray(S, sc.m, h);
-        FloatVector mNew = mOld.blend(mx, mOld.lt(mx));
+        V.cast(mx).intoArray(sc.tmax, h);
+        FloatVector mOld = V.cast(FloatVector.fromArray(S, sc.m, h));
+        FloatVector mNew = V.cast(mOld).blend(V.cast(mx), V.cast(mOld).lt(V.cast(mx)));
         // a row that has seen nothing yet keeps m = -∞; subtract 0 then, so exp(-∞ − 0) = 0, not NaN
-        FloatVector mSub = mNew.blend(0f, mNew.eq(NEG_INF));
-        FloatVector alpha = SimdExp.exp(mOld.sub(mSub)); // exactly 1 when m did not grow
-        FloatVector sum = FloatVector.zero(S);
-        for (int j = 0; j < jn; j++) {
-            FloatVector p = SimdExp.exp(FloatVector.fromArray(S, st, j * BR + h).sub(mSub));
-            p.intoArray(st, j * BR + h);
-            sum = sum.add(p);
+        FloatVector mSub = V.cast(mNew).blend(0f, V.cast(mNew).eq(NEG_INF));
+        V.cast(V.cast(mSub).neg()).intoArray(sc.shift, h);
+        for (int r = h; r < h + L; r++) {
+            // exactly 1 when m did not grow; fma(m_old, 1, −m_sub) = m_old − m_sub, as in the vector exp
+            sc.alpha[r] = SimdExp.exp(Math.fma(sc.m[r], 1f, sc.shift[r]));
         }
-        FloatVector.fromArray(S, sc.ell, h).fma(alpha, sum).intoArray(sc.ell, h);
-        mNew.intoArray(sc.m, h);
-        alpha.intoArray(sc.alpha, h);
+        V.cast(mNew).intoArray(sc.m, h);
+        SimdExp.expAffineSum(st, h, BR, jn, 1f, 0f, sc.shift, h, sc.psum, h);
+        V.cast(V.cast(FloatVector.fromArray(S, sc.ell, h)).fma(V.cast(FloatVector.fromArray(S, sc.alpha, h)),
+                V.cast(FloatVector.fromArray(S, sc.psum, h)))).intoArray(sc.ell, h);
     }
 
     /**
@@ -322,47 +326,47 @@ final class SimdFlashAttention {
         int o0 = r0 * dv, o1 = o0 + dv, o2 = o1 + dv, o3 = o2 + dv, o4 = o3 + dv;
         int c = 0;
         for (; c + 2 * L <= dv; c += 2 * L) {
-            FloatVector a00 = FloatVector.fromArray(S, o, o0 + c).mul(al0);
-            FloatVector a01 = FloatVector.fromArray(S, o, o0 + c + L).mul(al0);
-            FloatVector a10 = FloatVector.fromArray(S, o, o1 + c).mul(al1);
-            FloatVector a11 = FloatVector.fromArray(S, o, o1 + c + L).mul(al1);
-            FloatVector a20 = FloatVector.fromArray(S, o, o2 + c).mul(al2);
-            FloatVector a21 = FloatVector.fromArray(S, o, o2 + c + L).mul(al2);
-            FloatVector a30 = FloatVector.fromArray(S, o, o3 + c).mul(al3);
-            FloatVector a31 = FloatVector.fromArray(S, o, o3 + c + L).mul(al3);
-            FloatVector a40 = FloatVector.fromArray(S, o, o4 + c).mul(al4);
-            FloatVector a41 = FloatVector.fromArray(S, o, o4 + c + L).mul(al4);
+            FloatVector a00 = V.cast(FloatVector.fromArray(S, o, o0 + c)).mul(al0);
+            FloatVector a01 = V.cast(FloatVector.fromArray(S, o, o0 + c + L)).mul(al0);
+            FloatVector a10 = V.cast(FloatVector.fromArray(S, o, o1 + c)).mul(al1);
+            FloatVector a11 = V.cast(FloatVector.fromArray(S, o, o1 + c + L)).mul(al1);
+            FloatVector a20 = V.cast(FloatVector.fromArray(S, o, o2 + c)).mul(al2);
+            FloatVector a21 = V.cast(FloatVector.fromArray(S, o, o2 + c + L)).mul(al2);
+            FloatVector a30 = V.cast(FloatVector.fromArray(S, o, o3 + c)).mul(al3);
+            FloatVector a31 = V.cast(FloatVector.fromArray(S, o, o3 + c + L)).mul(al3);
+            FloatVector a40 = V.cast(FloatVector.fromArray(S, o, o4 + c)).mul(al4);
+            FloatVector a41 = V.cast(FloatVector.fromArray(S, o, o4 + c + L)).mul(al4);
             int vr = vOff + c;
             for (int j = 0; j < jn; j++, vr += ldv) {
-                FloatVector v0 = FloatVector.fromArray(S, v, vr);
-                FloatVector v1 = FloatVector.fromArray(S, v, vr + L);
+                FloatVector v0 = V.cast(FloatVector.fromArray(S, v, vr));
+                FloatVector v1 = V.cast(FloatVector.fromArray(S, v, vr + L));
                 int pj = j * BR + r0;
-                FloatVector p = FloatVector.broadcast(S, st[pj]);
-                a00 = v0.fma(p, a00);
-                a01 = v1.fma(p, a01);
-                p = FloatVector.broadcast(S, st[pj + 1]);
-                a10 = v0.fma(p, a10);
-                a11 = v1.fma(p, a11);
-                p = FloatVector.broadcast(S, st[pj + 2]);
-                a20 = v0.fma(p, a20);
-                a21 = v1.fma(p, a21);
-                p = FloatVector.broadcast(S, st[pj + 3]);
-                a30 = v0.fma(p, a30);
-                a31 = v1.fma(p, a31);
-                p = FloatVector.broadcast(S, st[pj + 4]);
-                a40 = v0.fma(p, a40);
-                a41 = v1.fma(p, a41);
+                FloatVector p = V.cast(FloatVector.broadcast(S, st[pj]));
+                a00 = V.cast(v0).fma(p, a00);
+                a01 = V.cast(v1).fma(p, a01);
+                p = V.cast(FloatVector.broadcast(S, st[pj + 1]));
+                a10 = V.cast(v0).fma(p, a10);
+                a11 = V.cast(v1).fma(p, a11);
+                p = V.cast(FloatVector.broadcast(S, st[pj + 2]));
+                a20 = V.cast(v0).fma(p, a20);
+                a21 = V.cast(v1).fma(p, a21);
+                p = V.cast(FloatVector.broadcast(S, st[pj + 3]));
+                a30 = V.cast(v0).fma(p, a30);
+                a31 = V.cast(v1).fma(p, a31);
+                p = V.cast(FloatVector.broadcast(S, st[pj + 4]));
+                a40 = V.cast(v0).fma(p, a40);
+                a41 = V.cast(v1).fma(p, a41);
             }
-            a00.intoArray(o, o0 + c);
-            a01.intoArray(o, o0 + c + L);
-            a10.intoArray(o, o1 + c);
-            a11.intoArray(o, o1 + c + L);
-            a20.intoArray(o, o2 + c);
-            a21.intoArray(o, o2 + c + L);
-            a30.intoArray(o, o3 + c);
-            a31.intoArray(o, o3 + c + L);
-            a40.intoArray(o, o4 + c);
-            a41.intoArray(o, o4 + c + L);
+            V.cast(a00).intoArray(o, o0 + c);
+            V.cast(a01).intoArray(o, o0 + c + L);
+            V.cast(a10).intoArray(o, o1 + c);
+            V.cast(a11).intoArray(o, o1 + c + L);
+            V.cast(a20).intoArray(o, o2 + c);
+            V.cast(a21).intoArray(o, o2 + c + L);
+            V.cast(a30).intoArray(o, o3 + c);
+            V.cast(a31).intoArray(o, o3 + c + L);
+            V.cast(a40).intoArray(o, o4 + c);
+            V.cast(a41).intoArray(o, o4 + c + L);
         }
         for (int t = 0; c < dv && t < 5; t++) {
             pvRow(o, st, r0 + t, sc.alpha[r0 + t], c, jn, v, vOff, ldv, dv);
@@ -376,61 +380,61 @@ final class SimdFlashAttention {
         // eight independent chains (2 FMA pipes × 4 cycles latency): fewer would wait on the latency
         for (; c + 8 * L <= dv; c += 8 * L) {
             int oc = r * dv + c;
-            FloatVector a0 = FloatVector.fromArray(S, o, oc).mul(al);
-            FloatVector a1 = FloatVector.fromArray(S, o, oc + L).mul(al);
-            FloatVector a2 = FloatVector.fromArray(S, o, oc + 2 * L).mul(al);
-            FloatVector a3 = FloatVector.fromArray(S, o, oc + 3 * L).mul(al);
-            FloatVector a4 = FloatVector.fromArray(S, o, oc + 4 * L).mul(al);
-            FloatVector a5 = FloatVector.fromArray(S, o, oc + 5 * L).mul(al);
-            FloatVector a6 = FloatVector.fromArray(S, o, oc + 6 * L).mul(al);
-            FloatVector a7 = FloatVector.fromArray(S, o, oc + 7 * L).mul(al);
+            FloatVector a0 = V.cast(FloatVector.fromArray(S, o, oc)).mul(al);
+            FloatVector a1 = V.cast(FloatVector.fromArray(S, o, oc + L)).mul(al);
+            FloatVector a2 = V.cast(FloatVector.fromArray(S, o, oc + 2 * L)).mul(al);
+            FloatVector a3 = V.cast(FloatVector.fromArray(S, o, oc + 3 * L)).mul(al);
+            FloatVector a4 = V.cast(FloatVector.fromArray(S, o, oc + 4 * L)).mul(al);
+            FloatVector a5 = V.cast(FloatVector.fromArray(S, o, oc + 5 * L)).mul(al);
+            FloatVector a6 = V.cast(FloatVector.fromArray(S, o, oc + 6 * L)).mul(al);
+            FloatVector a7 = V.cast(FloatVector.fromArray(S, o, oc + 7 * L)).mul(al);
             int vr = vOff + c;
             for (int j = 0; j < jn; j++, vr += ldv) {
-                FloatVector p = FloatVector.broadcast(S, st[j * BR + r]);
-                a0 = FloatVector.fromArray(S, v, vr).fma(p, a0);
-                a1 = FloatVector.fromArray(S, v, vr + L).fma(p, a1);
-                a2 = FloatVector.fromArray(S, v, vr + 2 * L).fma(p, a2);
-                a3 = FloatVector.fromArray(S, v, vr + 3 * L).fma(p, a3);
-                a4 = FloatVector.fromArray(S, v, vr + 4 * L).fma(p, a4);
-                a5 = FloatVector.fromArray(S, v, vr + 5 * L).fma(p, a5);
-                a6 = FloatVector.fromArray(S, v, vr + 6 * L).fma(p, a6);
-                a7 = FloatVector.fromArray(S, v, vr + 7 * L).fma(p, a7);
+                FloatVector p = V.cast(FloatVector.broadcast(S, st[j * BR + r]));
+                a0 = V.cast(FloatVector.fromArray(S, v, vr)).fma(p, a0);
+                a1 = V.cast(FloatVector.fromArray(S, v, vr + L)).fma(p, a1);
+                a2 = V.cast(FloatVector.fromArray(S, v, vr + 2 * L)).fma(p, a2);
+                a3 = V.cast(FloatVector.fromArray(S, v, vr + 3 * L)).fma(p, a3);
+                a4 = V.cast(FloatVector.fromArray(S, v, vr + 4 * L)).fma(p, a4);
+                a5 = V.cast(FloatVector.fromArray(S, v, vr + 5 * L)).fma(p, a5);
+                a6 = V.cast(FloatVector.fromArray(S, v, vr + 6 * L)).fma(p, a6);
+                a7 = V.cast(FloatVector.fromArray(S, v, vr + 7 * L)).fma(p, a7);
             }
-            a0.intoArray(o, oc);
-            a1.intoArray(o, oc + L);
-            a2.intoArray(o, oc + 2 * L);
-            a3.intoArray(o, oc + 3 * L);
-            a4.intoArray(o, oc + 4 * L);
-            a5.intoArray(o, oc + 5 * L);
-            a6.intoArray(o, oc + 6 * L);
-            a7.intoArray(o, oc + 7 * L);
+            V.cast(a0).intoArray(o, oc);
+            V.cast(a1).intoArray(o, oc + L);
+            V.cast(a2).intoArray(o, oc + 2 * L);
+            V.cast(a3).intoArray(o, oc + 3 * L);
+            V.cast(a4).intoArray(o, oc + 4 * L);
+            V.cast(a5).intoArray(o, oc + 5 * L);
+            V.cast(a6).intoArray(o, oc + 6 * L);
+            V.cast(a7).intoArray(o, oc + 7 * L);
         }
         for (; c + 4 * L <= dv; c += 4 * L) {
             int oc = r * dv + c;
-            FloatVector a0 = FloatVector.fromArray(S, o, oc).mul(al);
-            FloatVector a1 = FloatVector.fromArray(S, o, oc + L).mul(al);
-            FloatVector a2 = FloatVector.fromArray(S, o, oc + 2 * L).mul(al);
-            FloatVector a3 = FloatVector.fromArray(S, o, oc + 3 * L).mul(al);
+            FloatVector a0 = V.cast(FloatVector.fromArray(S, o, oc)).mul(al);
+            FloatVector a1 = V.cast(FloatVector.fromArray(S, o, oc + L)).mul(al);
+            FloatVector a2 = V.cast(FloatVector.fromArray(S, o, oc + 2 * L)).mul(al);
+            FloatVector a3 = V.cast(FloatVector.fromArray(S, o, oc + 3 * L)).mul(al);
             int vr = vOff + c;
             for (int j = 0; j < jn; j++, vr += ldv) {
-                FloatVector p = FloatVector.broadcast(S, st[j * BR + r]);
-                a0 = FloatVector.fromArray(S, v, vr).fma(p, a0);
-                a1 = FloatVector.fromArray(S, v, vr + L).fma(p, a1);
-                a2 = FloatVector.fromArray(S, v, vr + 2 * L).fma(p, a2);
-                a3 = FloatVector.fromArray(S, v, vr + 3 * L).fma(p, a3);
+                FloatVector p = V.cast(FloatVector.broadcast(S, st[j * BR + r]));
+                a0 = V.cast(FloatVector.fromArray(S, v, vr)).fma(p, a0);
+                a1 = V.cast(FloatVector.fromArray(S, v, vr + L)).fma(p, a1);
+                a2 = V.cast(FloatVector.fromArray(S, v, vr + 2 * L)).fma(p, a2);
+                a3 = V.cast(FloatVector.fromArray(S, v, vr + 3 * L)).fma(p, a3);
             }
-            a0.intoArray(o, oc);
-            a1.intoArray(o, oc + L);
-            a2.intoArray(o, oc + 2 * L);
-            a3.intoArray(o, oc + 3 * L);
+            V.cast(a0).intoArray(o, oc);
+            V.cast(a1).intoArray(o, oc + L);
+            V.cast(a2).intoArray(o, oc + 2 * L);
+            V.cast(a3).intoArray(o, oc + 3 * L);
         }
         for (; c + L <= dv; c += L) {
-            FloatVector a = FloatVector.fromArray(S, o, r * dv + c).mul(al);
+            FloatVector a = V.cast(FloatVector.fromArray(S, o, r * dv + c)).mul(al);
             int vr = vOff + c;
             for (int j = 0; j < jn; j++, vr += ldv) {
-                a = FloatVector.fromArray(S, v, vr).fma(FloatVector.broadcast(S, st[j * BR + r]), a);
+                a = V.cast(FloatVector.fromArray(S, v, vr)).fma(V.cast(FloatVector.broadcast(S, st[j * BR + r])), a);
             }
-            a.intoArray(o, r * dv + c);
+            V.cast(a).intoArray(o, r * dv + c);
         }
         // scalar tail
         for (; c < dv; c++) {
@@ -454,7 +458,7 @@ final class SimdFlashAttention {
             }
             int c = 0;
             for (; c + L <= dv; c += L) {
-                FloatVector.fromArray(S, sc.o, r * dv + c).div(e).intoArray(out, dst + c);
+                V.cast(V.cast(FloatVector.fromArray(S, sc.o, r * dv + c)).div(e)).intoArray(out, dst + c);
             }
             // scalar tail
             for (; c < dv; c++) {

@@ -74,6 +74,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class SimdGemm {
     private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
+    private static final Class<FloatVector> V = VectorWidth.VECTOR;
     private static final int L = VectorWidth.LANES;
 
     /** The tile property for tuning: {@code MRxNV}, e.g. {@code 4x2}. */
@@ -454,7 +455,7 @@ final class SimdGemm {
                     int src = bOff + (pc + p) * ldb + jc + jr;
                     int dst = base + p * NR;
                     for (int v = 0; v < NR; v += L) {
-                        FloatVector.fromArray(S, b, src + v).intoArray(bp, dst + v);
+                        V.cast(FloatVector.fromArray(S, b, src + v)).intoArray(bp, dst + v);
                     }
                 }
             } else {
@@ -482,7 +483,7 @@ final class SimdGemm {
         // op(A)_ip = a[aOff + i·aRow + p·aCol]
         int aRow = transA ? 1 : lda;
         int aCol = transA ? lda : 1;
-        FloatVector alphaV = FloatVector.broadcast(S, alpha);
+        FloatVector alphaV = V.cast(FloatVector.broadcast(S, alpha));
         for (int i = 0; i < m; i++) {
             int crow = cOff + i * ldc;
             for (int jc = 0; jc < n; jc += DIRECT_STRIP) {
@@ -499,22 +500,22 @@ final class SimdGemm {
                         float a1 = a[aOff + i * aRow + (p + 1) * aCol];
                         float a2 = a[aOff + i * aRow + (p + 2) * aCol];
                         float a3 = a[aOff + i * aRow + (p + 3) * aCol];
-                        FloatVector av0 = FloatVector.broadcast(S, a0);
-                        FloatVector av1 = FloatVector.broadcast(S, a1);
-                        FloatVector av2 = FloatVector.broadcast(S, a2);
-                        FloatVector av3 = FloatVector.broadcast(S, a3);
+                        FloatVector av0 = V.cast(FloatVector.broadcast(S, a0));
+                        FloatVector av1 = V.cast(FloatVector.broadcast(S, a1));
+                        FloatVector av2 = V.cast(FloatVector.broadcast(S, a2));
+                        FloatVector av3 = V.cast(FloatVector.broadcast(S, a3));
                         int b0 = bOff + p * ldb + jc;
                         int b1 = b0 + ldb;
                         int b2 = b1 + ldb;
                         int b3 = b2 + ldb;
                         int j = 0;
                         for (; j < bound; j += L) {
-                            FloatVector s = FloatVector.fromArray(S, acc, j);
-                            s = av0.fma(FloatVector.fromArray(S, b, b0 + j), s);
-                            s = av1.fma(FloatVector.fromArray(S, b, b1 + j), s);
-                            s = av2.fma(FloatVector.fromArray(S, b, b2 + j), s);
-                            s = av3.fma(FloatVector.fromArray(S, b, b3 + j), s);
-                            s.intoArray(acc, j);
+                            FloatVector s = V.cast(FloatVector.fromArray(S, acc, j));
+                            s = V.cast(av0).fma(V.cast(FloatVector.fromArray(S, b, b0 + j)), s);
+                            s = V.cast(av1).fma(V.cast(FloatVector.fromArray(S, b, b1 + j)), s);
+                            s = V.cast(av2).fma(V.cast(FloatVector.fromArray(S, b, b2 + j)), s);
+                            s = V.cast(av3).fma(V.cast(FloatVector.fromArray(S, b, b3 + j)), s);
+                            V.cast(s).intoArray(acc, j);
                         }
                         // scalar tail
                         for (; j < w; j++) {
@@ -528,11 +529,11 @@ final class SimdGemm {
                     }
                     for (; p < pc + kc; p++) {
                         float aip = a[aOff + i * aRow + p * aCol];
-                        FloatVector av = FloatVector.broadcast(S, aip);
+                        FloatVector av = V.cast(FloatVector.broadcast(S, aip));
                         int brow = bOff + p * ldb + jc;
                         int j = 0;
                         for (; j < bound; j += L) {
-                            av.fma(FloatVector.fromArray(S, b, brow + j), FloatVector.fromArray(S, acc, j))
+                            V.cast(V.cast(av).fma(V.cast(FloatVector.fromArray(S, b, brow + j)), V.cast(FloatVector.fromArray(S, acc, j))))
                                     .intoArray(acc, j);
                         }
                         // scalar tail
@@ -544,16 +545,16 @@ final class SimdGemm {
                     int ci = crow + jc;
                     int j = 0;
                     for (; j < bound; j += L) {
-                        FloatVector accV = FloatVector.fromArray(S, acc, j);
+                        FloatVector accV = V.cast(FloatVector.fromArray(S, acc, j));
                         FloatVector r;
                         if (mode == FIRST_BETA0) {
-                            r = accV.mul(alpha);
+                            r = V.cast(accV).mul(alpha);
                         } else if (mode == FIRST_BETA) {
-                            r = accV.fma(alphaV, FloatVector.fromArray(S, c, ci + j).mul(beta));
+                            r = V.cast(accV).fma(alphaV, V.cast(FloatVector.fromArray(S, c, ci + j)).mul(beta));
                         } else {
-                            r = accV.fma(alphaV, FloatVector.fromArray(S, c, ci + j));
+                            r = V.cast(accV).fma(alphaV, V.cast(FloatVector.fromArray(S, c, ci + j)));
                         }
-                        r.intoArray(c, ci + j);
+                        V.cast(r).intoArray(c, ci + j);
                     }
                     // scalar tail
                     for (; j < w; j++) {

@@ -12,6 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class SimdGemv {
     private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
+    private static final Class<FloatVector> V = VectorWidth.VECTOR;
     private static final int L = VectorWidth.LANES;
 
     private SimdGemv() {
@@ -26,40 +27,35 @@ final class SimdGemv {
             int r1 = r0 + lda;
             int r2 = r1 + lda;
             int r3 = r2 + lda;
-            FloatVector s0 = FloatVector.zero(S);
-            FloatVector s1 = FloatVector.zero(S);
-            FloatVector s2 = FloatVector.zero(S);
-            FloatVector s3 = FloatVector.zero(S);
+            FloatVector s0 = V.cast(FloatVector.zero(S));
+            FloatVector s1 = V.cast(FloatVector.zero(S));
+            FloatVector s2 = V.cast(FloatVector.zero(S));
+            FloatVector s3 = V.cast(FloatVector.zero(S));
             for (int c = 0; c < bound; c += L) {
-                FloatVector xv = FloatVector.fromArray(S, x, xOff + c);
-                s0 = FloatVector.fromArray(S, a, r0 + c).fma(xv, s0);
-                s1 = FloatVector.fromArray(S, a, r1 + c).fma(xv, s1);
-                s2 = FloatVector.fromArray(S, a, r2 + c).fma(xv, s2);
-                s3 = FloatVector.fromArray(S, a, r3 + c).fma(xv, s3);
+                FloatVector xv = V.cast(FloatVector.fromArray(S, x, xOff + c));
+                s0 = V.cast(FloatVector.fromArray(S, a, r0 + c)).fma(xv, s0);
+                s1 = V.cast(FloatVector.fromArray(S, a, r1 + c)).fma(xv, s1);
+                s2 = V.cast(FloatVector.fromArray(S, a, r2 + c)).fma(xv, s2);
+                s3 = V.cast(FloatVector.fromArray(S, a, r3 + c)).fma(xv, s3);
             }
-            y[yOff + j] = tail(a, r0, x, xOff, bound, d, sumLanes(s0, lanes));
-            y[yOff + j + 1] = tail(a, r1, x, xOff, bound, d, sumLanes(s1, lanes));
-            y[yOff + j + 2] = tail(a, r2, x, xOff, bound, d, sumLanes(s2, lanes));
-            y[yOff + j + 3] = tail(a, r3, x, xOff, bound, d, sumLanes(s3, lanes));
+            V.cast(s0).intoArray(lanes, 0);
+            y[yOff + j] = tail(a, r0, x, xOff, bound, d, VectorWidth.sumLanes(lanes, 0));
+            V.cast(s1).intoArray(lanes, 0);
+            y[yOff + j + 1] = tail(a, r1, x, xOff, bound, d, VectorWidth.sumLanes(lanes, 0));
+            V.cast(s2).intoArray(lanes, 0);
+            y[yOff + j + 2] = tail(a, r2, x, xOff, bound, d, VectorWidth.sumLanes(lanes, 0));
+            V.cast(s3).intoArray(lanes, 0);
+            y[yOff + j + 3] = tail(a, r3, x, xOff, bound, d, VectorWidth.sumLanes(lanes, 0));
         }
         for (; j < n; j++) {
             int r = aOff + j * lda;
-            FloatVector s = FloatVector.zero(S);
+            FloatVector s = V.cast(FloatVector.zero(S));
             for (int c = 0; c < bound; c += L) {
-                s = FloatVector.fromArray(S, a, r + c).fma(FloatVector.fromArray(S, x, xOff + c), s);
+                s = V.cast(FloatVector.fromArray(S, a, r + c)).fma(V.cast(FloatVector.fromArray(S, x, xOff + c)), s);
             }
-            y[yOff + j] = tail(a, r, x, xOff, bound, d, sumLanes(s, lanes));
+            V.cast(s).intoArray(lanes, 0);
+            y[yOff + j] = tail(a, r, x, xOff, bound, d, VectorWidth.sumLanes(lanes, 0));
         }
-    }
-
-    /** Σ of the lanes left to right, as {@link VectorWidth#sumLanes}, without allocating. */
-    private static float sumLanes(FloatVector v, float[] lanes) {
-        v.intoArray(lanes, 0);
-        float s = 0f;
-        for (int i = 0; i < L; i++) {
-            s += lanes[i];
-        }
-        return s;
     }
 
     // scalar tail: the columns past the last whole vector, continuing the row's sum

@@ -21,6 +21,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class SimdSoftmax {
     private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
+    private static final Class<FloatVector> V = VectorWidth.VECTOR;
     private static final int L = S.length();
 
     private SimdSoftmax() {
@@ -28,6 +29,7 @@ final class SimdSoftmax {
 
     static void scaledSoftmax(int rows, int cols, float scale, float[] x, int xOff, int ldx, ScoreMask mask) {
         boolean simple = mask.additive() == null && mask.blocked() == null && mask.keyPadding() == null;
+        float[] lanes = new float[L]; // one small buffer per call for the fixed-order lane sums
         for (int i = 0; i < rows; i++) {
             int off = xOff + i * ldx;
             int limit = mask.causalLimit(i, cols);
@@ -47,7 +49,7 @@ final class SimdSoftmax {
                 continue;
             }
             // simple rows still hold x (scale applied on the fly), general rows hold z already
-            float sum = expSum(x, off, limit, simple ? scale : 1f, max);
+            float sum = expSum(x, off, limit, simple ? scale : 1f, max, lanes);
             if (Float.isNaN(sum)) {
                 // a NaN (or +∞ − +∞) among the visible scores: the whole row is NaN, as in the reference
                 java.util.Arrays.fill(x, off, off + cols, Float.NaN);
@@ -74,20 +76,20 @@ final class SimdSoftmax {
         int j = 0;
         if (bound > 0) {
             // two accumulators: compare/blend has a 2-op latency chain per vector
-            FloatVector m0 = FloatVector.broadcast(S, init);
+            FloatVector m0 = V.cast(FloatVector.broadcast(S, init));
             FloatVector m1 = m0;
             for (; j + 2 * L <= bound; j += 2 * L) {
-                FloatVector z0 = FloatVector.fromArray(S, x, off + j);
-                FloatVector z1 = FloatVector.fromArray(S, x, off + j + L);
-                m0 = m0.blend(z0, min ? z0.lt(m0) : m0.lt(z0));
-                m1 = m1.blend(z1, min ? z1.lt(m1) : m1.lt(z1));
+                FloatVector z0 = V.cast(FloatVector.fromArray(S, x, off + j));
+                FloatVector z1 = V.cast(FloatVector.fromArray(S, x, off + j + L));
+                m0 = V.cast(m0).blend(z0, min ? V.cast(z0).lt(m0) : V.cast(m0).lt(z0));
+                m1 = V.cast(m1).blend(z1, min ? V.cast(z1).lt(m1) : V.cast(m1).lt(z1));
             }
             for (; j < bound; j += L) {
-                FloatVector z0 = FloatVector.fromArray(S, x, off + j);
-                m0 = m0.blend(z0, min ? z0.lt(m0) : m0.lt(z0));
+                FloatVector z0 = V.cast(FloatVector.fromArray(S, x, off + j));
+                m0 = V.cast(m0).blend(z0, min ? V.cast(z0).lt(m0) : V.cast(m0).lt(z0));
             }
-            m0 = m0.blend(m1, min ? m1.lt(m0) : m0.lt(m1));
-            max = m0.reduceLanes(min ? VectorOperators.MIN : VectorOperators.MAX);
+            m0 = V.cast(m0).blend(m1, min ? V.cast(m1).lt(m0) : V.cast(m0).lt(m1));
+            max = V.cast(m0).reduceLanes(min ? VectorOperators.MIN : VectorOperators.MAX);
         }
         // scalar tail
         for (; j < n; j++) {
@@ -106,11 +108,11 @@ final class SimdSoftmax {
         int bound = S.loopBound(n);
         int j = 0;
         for (; j < bound; j += L) {
-            FloatVector z = FloatVector.fromArray(S, x, off + j).mul(scale);
+            FloatVector z = V.cast(FloatVector.fromArray(S, x, off + j)).mul(scale);
             if (add != null) {
-                z = z.add(FloatVector.fromArray(S, add, addOff + j));
+                z = V.cast(z).add(V.cast(FloatVector.fromArray(S, add, addOff + j)));
             }
-            z.intoArray(x, off + j);
+            V.cast(z).intoArray(x, off + j);
         }
         // scalar tail
         for (; j < n; j++) {
@@ -137,33 +139,20 @@ final class SimdSoftmax {
         return scaledMax(x, off, n, 1f);
     }
 
-    /** e_j = exp(fl(scale·x_j − max)) in place (fused: one rounding); returns Σ e_j. */
-    private static float expSum(float[] x, int off, int n, float scale, float max) {
-        int bound = S.loopBound(n);
-        // scale·x − max as one fused multiply-add: one rounding instead of two
-        FloatVector sv = FloatVector.broadcast(S, scale);
-        FloatVector mv = FloatVector.broadcast(S, -max);
-        FloatVector s0 = FloatVector.zero(S);
-        FloatVector s1 = FloatVector.zero(S);
-        int j = 0;
-        // two independent chains so the exp polynomials of neighbouring vectors overlap
-        for (; j + 2 * L <= bound; j += 2 * L) {
-            FloatVector e0 = SimdExp.exp(FloatVector.fromArray(S, x, off + j).fma(sv, mv));
-            FloatVector e1 = SimdExp.exp(FloatVector.fromArray(S, x, off + j + L).fma(sv, mv));
-            e0.intoArray(x, off + j);
-            e1.intoArray(x, off + j + L);
-            s0 = s0.add(e0);
-            s1 = s1.add(e1);
+    /**
+     * e_j = exp(fl(scale·x_j − max)) in place (fused: one rounding); returns Σ e_j: the whole vectors through
+     * {@link SimdExp#expAffineSum} (one lane-wise sum over the vectors in order, then its lanes left to right),
+     * then the scalar tail with the scalar twin of the vector exp.
+     */
+    private static float expSum(float[] x, int off, int n, float scale, float max, float[] lanes) {
+        int vecs = n / L;
+        float sum = 0f;
+        if (vecs > 0) {
+            SimdExp.expAffineSum(x, off, L, vecs, scale, -max, null, 0, lanes, 0);
+            sum = VectorWidth.sumLanes(lanes, 0);
         }
-        for (; j < bound; j += L) {
-            FloatVector e0 = SimdExp.exp(FloatVector.fromArray(S, x, off + j).fma(sv, mv));
-            e0.intoArray(x, off + j);
-            s0 = s0.add(e0);
-        }
-        // a fixed-order lane sum: reduceLanes(ADD) may add in another order once C2 compiles it
-        float sum = VectorWidth.sumLanes(s0.add(s1));
-        // scalar tail, with the scalar twin of the vector exp
-        for (; j < n; j++) {
+        // scalar tail
+        for (int j = vecs * L; j < n; j++) {
             float e = SimdExp.exp(Math.fma(x[off + j], scale, -max));
             x[off + j] = e;
             sum += e;
@@ -185,7 +174,7 @@ final class SimdSoftmax {
         int bound = S.loopBound(n);
         int j = 0;
         for (; j < bound; j += L) {
-            FloatVector.fromArray(S, x, off + j).mul(inv).intoArray(x, off + j);
+            V.cast(V.cast(FloatVector.fromArray(S, x, off + j)).mul(inv)).intoArray(x, off + j);
         }
         // scalar tail
         for (; j < n; j++) {

@@ -16,6 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class SimdWeightedSum {
     private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
+    private static final Class<FloatVector> V = VectorWidth.VECTOR;
     private static final int L = S.length();
 
     private SimdWeightedSum() {
@@ -30,11 +31,11 @@ final class SimdWeightedSum {
             block4(n, w, wOff, v, vOff + c, ldv, out, outOff + c);
         }
         for (; c + L <= d; c += L) {
-            FloatVector a = FloatVector.zero(S);
+            FloatVector a = V.cast(FloatVector.zero(S));
             for (int j = 0; j < n; j++) {
-                a = FloatVector.fromArray(S, v, vOff + j * ldv + c).fma(FloatVector.broadcast(S, w[wOff + j]), a);
+                a = V.cast(FloatVector.fromArray(S, v, vOff + j * ldv + c)).fma(V.cast(FloatVector.broadcast(S, w[wOff + j])), a);
             }
-            a.intoArray(out, outOff + c);
+            V.cast(a).intoArray(out, outOff + c);
         }
         // scalar tail
         for (; c < d; c++) {
@@ -48,43 +49,43 @@ final class SimdWeightedSum {
 
     /** 8 vectors of out in registers over all n rows. */
     private static void block8(int n, float[] w, int wOff, float[] v, int vOff, int ldv, float[] out, int oOff) {
-        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        FloatVector a0 = V.cast(FloatVector.zero(S)), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         int row = vOff;
         for (int j = 0; j < n; j++, row += ldv) {
-            FloatVector wj = FloatVector.broadcast(S, w[wOff + j]);
-            a0 = FloatVector.fromArray(S, v, row).fma(wj, a0);
-            a1 = FloatVector.fromArray(S, v, row + L).fma(wj, a1);
-            a2 = FloatVector.fromArray(S, v, row + 2 * L).fma(wj, a2);
-            a3 = FloatVector.fromArray(S, v, row + 3 * L).fma(wj, a3);
-            a4 = FloatVector.fromArray(S, v, row + 4 * L).fma(wj, a4);
-            a5 = FloatVector.fromArray(S, v, row + 5 * L).fma(wj, a5);
-            a6 = FloatVector.fromArray(S, v, row + 6 * L).fma(wj, a6);
-            a7 = FloatVector.fromArray(S, v, row + 7 * L).fma(wj, a7);
+            FloatVector wj = V.cast(FloatVector.broadcast(S, w[wOff + j]));
+            a0 = V.cast(FloatVector.fromArray(S, v, row)).fma(wj, a0);
+            a1 = V.cast(FloatVector.fromArray(S, v, row + L)).fma(wj, a1);
+            a2 = V.cast(FloatVector.fromArray(S, v, row + 2 * L)).fma(wj, a2);
+            a3 = V.cast(FloatVector.fromArray(S, v, row + 3 * L)).fma(wj, a3);
+            a4 = V.cast(FloatVector.fromArray(S, v, row + 4 * L)).fma(wj, a4);
+            a5 = V.cast(FloatVector.fromArray(S, v, row + 5 * L)).fma(wj, a5);
+            a6 = V.cast(FloatVector.fromArray(S, v, row + 6 * L)).fma(wj, a6);
+            a7 = V.cast(FloatVector.fromArray(S, v, row + 7 * L)).fma(wj, a7);
         }
-        a0.intoArray(out, oOff);
-        a1.intoArray(out, oOff + L);
-        a2.intoArray(out, oOff + 2 * L);
-        a3.intoArray(out, oOff + 3 * L);
-        a4.intoArray(out, oOff + 4 * L);
-        a5.intoArray(out, oOff + 5 * L);
-        a6.intoArray(out, oOff + 6 * L);
-        a7.intoArray(out, oOff + 7 * L);
+        V.cast(a0).intoArray(out, oOff);
+        V.cast(a1).intoArray(out, oOff + L);
+        V.cast(a2).intoArray(out, oOff + 2 * L);
+        V.cast(a3).intoArray(out, oOff + 3 * L);
+        V.cast(a4).intoArray(out, oOff + 4 * L);
+        V.cast(a5).intoArray(out, oOff + 5 * L);
+        V.cast(a6).intoArray(out, oOff + 6 * L);
+        V.cast(a7).intoArray(out, oOff + 7 * L);
     }
 
     /** 4 vectors of out in registers over all n rows. */
     private static void block4(int n, float[] w, int wOff, float[] v, int vOff, int ldv, float[] out, int oOff) {
-        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        FloatVector a0 = V.cast(FloatVector.zero(S)), a1 = a0, a2 = a0, a3 = a0;
         int row = vOff;
         for (int j = 0; j < n; j++, row += ldv) {
-            FloatVector wj = FloatVector.broadcast(S, w[wOff + j]);
-            a0 = FloatVector.fromArray(S, v, row).fma(wj, a0);
-            a1 = FloatVector.fromArray(S, v, row + L).fma(wj, a1);
-            a2 = FloatVector.fromArray(S, v, row + 2 * L).fma(wj, a2);
-            a3 = FloatVector.fromArray(S, v, row + 3 * L).fma(wj, a3);
+            FloatVector wj = V.cast(FloatVector.broadcast(S, w[wOff + j]));
+            a0 = V.cast(FloatVector.fromArray(S, v, row)).fma(wj, a0);
+            a1 = V.cast(FloatVector.fromArray(S, v, row + L)).fma(wj, a1);
+            a2 = V.cast(FloatVector.fromArray(S, v, row + 2 * L)).fma(wj, a2);
+            a3 = V.cast(FloatVector.fromArray(S, v, row + 3 * L)).fma(wj, a3);
         }
-        a0.intoArray(out, oOff);
-        a1.intoArray(out, oOff + L);
-        a2.intoArray(out, oOff + 2 * L);
-        a3.intoArray(out, oOff + 3 * L);
+        V.cast(a0).intoArray(out, oOff);
+        V.cast(a1).intoArray(out, oOff + L);
+        V.cast(a2).intoArray(out, oOff + 2 * L);
+        V.cast(a3).intoArray(out, oOff + 3 * L);
     }
 }

@@ -1,6 +1,7 @@
 package dev.attn4j.simd;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -15,23 +16,41 @@ final class VectorWidth {
     /** The species in use; a constant so C2 folds it into the kernels. */
     static final VectorSpecies<Float> SPECIES = choose(System.getProperty(PROPERTY));
 
+    /**
+     * The concrete class of {@link #SPECIES}'s vectors (e.g. {@code Float256Vector}), for {@code VECTOR.cast(v)}.
+     *
+     * <p>Why: every Vector API operation is a virtual call on its receiver ({@code lanewise} is abstract in
+     * {@code FloatVector}). C2 turns it into the intrinsic only if it knows the receiver's concrete class; for a
+     * value coming from {@code fromArray}/{@code broadcast}, a loop variable or a parameter it does not, and falls
+     * back on the call site's type profile inside the JDK's shared {@code FloatVector} code. That profile is
+     * polluted as soon as any other code in the JVM uses another vector class ({@code SPECIES_MAX}, 128-bit
+     * vectors, another library such as netlib's VectorBLAS): the call goes megamorphic, is not inlined, and every
+     * vector is boxed (measured: GEMM 512³ from 75 to 5–18 GFLOPS). {@code Class.cast} with this constant is a C2
+     * intrinsic that gives the value its exact class, so the operations on it are bound statically, whatever the
+     * profiles say. Kernels cast every vector that is the receiver of an operation and does not come straight
+     * from another operation.
+     */
+    @SuppressWarnings("unchecked")
+    static final Class<FloatVector> VECTOR = (Class<FloatVector>) (Class<?>) SPECIES.vectorType();
+
+    /** The concrete class of the int vectors of the same shape (for the exponent bits of exp). */
+    @SuppressWarnings("unchecked")
+    static final Class<IntVector> INT_VECTOR =
+            (Class<IntVector>) (Class<?>) IntVector.SPECIES_PREFERRED.withShape(SPECIES.vectorShape()).vectorType();
+
     /** Lanes per vector of {@link #SPECIES}. */
     static final int LANES = SPECIES.length();
 
     /**
-     * Σ of the lanes, added left to right. Unlike {@code reduceLanes(ADD)}, whose order may differ between
-     * the intrinsic and the Java fallback (so between JIT tiers), this gives the same bits every time.
+     * Σ of the {@link #LANES} floats at {@code lanes[off]}, added left to right: a vector's lane sum once the
+     * vector is stored there. Unlike {@code reduceLanes(ADD)}, whose order may differ between the intrinsic and
+     * the Java fallback (so between JIT tiers), this gives the same bits every time; and it takes an array, not
+     * a vector, so it never boxes one when C2 does not inline it.
      */
-    static float sumLanes(FloatVector v) {
-        // kept under C2's MaxInlineSize (35 bytecodes) so it is always inlined: a vector passed to an
-        // out-of-line call would be boxed
-        return sumLeftToRight(v.toArray());
-    }
-
-    private static float sumLeftToRight(float[] lanes) {
+    static float sumLanes(float[] lanes, int off) {
         float s = 0f;
-        for (float x : lanes) {
-            s += x;
+        for (int i = 0; i < LANES; i++) {
+            s += lanes[off + i];
         }
         return s;
     }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.attn4j.Kernels;
-import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.junit.jupiter.api.Test;
 
@@ -13,6 +12,38 @@ class ExpTest {
     private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
     /** The stated bound, in ulps of the correctly rounded float result. */
     static final double MAX_ULPS = 2.0;
+
+    /** out = the vector exp of in (one vector), through {@link SimdExp#expAffineSum} with scale 1 and shift 0. */
+    static void vectorExp(float[] in, float[] out) {
+        System.arraycopy(in, 0, out, 0, S.length());
+        SimdExp.expAffineSum(out, 0, S.length(), 1, 1f, 0f, null, 0, new float[S.length()], 0);
+    }
+
+    /** The lane-wise sum over several vectors, and a per-lane shift vector. */
+    @Test
+    void affineFormAndSums() {
+        int l = S.length();
+        float[] a = new float[3 * l];
+        float[] shift = new float[l];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = -0.37f * i;
+        }
+        for (int i = 0; i < l; i++) {
+            shift[i] = -0.5f * i;
+        }
+        float[] x = a.clone();
+        float[] sum = new float[l];
+        SimdExp.expAffineSum(x, 0, l, 3, 2f, 0f, shift, 0, sum, 0);
+        for (int lane = 0; lane < l; lane++) {
+            float s = 0f;
+            for (int v = 0; v < 3; v++) {
+                float e = SimdExp.exp(Math.fma(a[v * l + lane], 2f, shift[lane]));
+                assertEquals(Float.floatToRawIntBits(e), Float.floatToRawIntBits(x[v * l + lane]), "element " + (v * l + lane));
+                s += e;
+            }
+            assertEquals(Float.floatToRawIntBits(s), Float.floatToRawIntBits(sum[lane]), "sum of lane " + lane);
+        }
+    }
 
     @Test
     void simdKernelsAreActive() {
@@ -33,7 +64,7 @@ class ExpTest {
         for (long b = from; b <= to; b += 7) {
             xs[fill++] = Float.intBitsToFloat((int) b);
             if (fill == lanes) {
-                SimdExp.exp(FloatVector.fromArray(S, xs, 0)).intoArray(ys, 0);
+                vectorExp(xs, ys);
                 for (int i = 0; i < lanes; i++) {
                     double exact = Math.exp(xs[i]);
                     double ulps = Math.abs(ys[i] - exact) / Math.ulp((float) exact);
@@ -59,7 +90,7 @@ class ExpTest {
             for (int i = 0; i < lanes; i++) {
                 xs[i] = -rnd.nextFloat() * 100f;
             }
-            SimdExp.exp(FloatVector.fromArray(S, xs, 0)).intoArray(ys, 0);
+            vectorExp(xs, ys);
             for (int i = 0; i < lanes; i++) {
                 assertEquals(Float.floatToRawIntBits(ys[i]), Float.floatToRawIntBits(SimdExp.exp(xs[i])),
                         "x = " + xs[i]);
@@ -76,7 +107,7 @@ class ExpTest {
             float[] in = new float[S.length()];
             java.util.Arrays.fill(in, xs[i]);
             float[] out = new float[S.length()];
-            SimdExp.exp(FloatVector.fromArray(S, in, 0)).intoArray(out, 0);
+            vectorExp(in, out);
             if (i == 8) {
                 assertTrue(Math.abs(out[0] - want[i]) <= 2 * Math.ulp(want[i]), "exp(" + xs[i] + ") = " + out[0]);
             } else {
