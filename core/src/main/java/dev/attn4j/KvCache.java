@@ -6,8 +6,11 @@ import java.util.Objects;
 /**
  * The projected keys and values of the tokens seen so far, for incremental (autoregressive) decoding.
  *
- * <p>Layout: for each batch b, {@code capacity} rows of width {@code kvHeads·headDim}; row t holds token t,
- * key-value head g in columns [g·headDim, (g+1)·headDim). {@link MultiHeadAttention#forward(Tensor, Tensor, Tensor, KvCache)}
+ * <p>Layout: head-major, {@code [batch][kvHeads][capacity][headDim]}: the keys (and values) of one batch entry
+ * and key-value head are one contiguous {@code capacity × headDim} block, token t in row t. A decode step reads
+ * each head's block front to back (one sequential stream per head) instead of a {@code headDim}-float slice of
+ * every {@code kvHeads·headDim}-float token row, which is what memory bandwidth and the hardware prefetchers
+ * want. {@link MultiHeadAttention#forward(Tensor, Tensor, Tensor, KvCache)}
  * appends the new tokens' projections and attends the new queries to every cached token, causally.
  *
  * <p>Mutable and <b>not</b> thread-safe: one cache per sequence batch, used by one thread at a time.
@@ -105,9 +108,14 @@ public final class KvCache {
         }
         checkRoom(tokens);
         for (int b = 0; b < batch; b++) {
-            int dst = (b * capacity + length) * width;
-            System.arraycopy(k, kOff + b * tokens * width, keys, dst, tokens * width);
-            System.arraycopy(v, vOff + b * tokens * width, values, dst, tokens * width);
+            for (int t = 0; t < tokens; t++) {
+                int src = (b * tokens + t) * width;
+                for (int g = 0; g < kvHeads; g++) {
+                    int dst = offset(b, g) + (length + t) * headDim;
+                    System.arraycopy(k, kOff + src + g * headDim, keys, dst, headDim);
+                    System.arraycopy(v, vOff + src + g * headDim, values, dst, headDim);
+                }
+            }
         }
         length += tokens;
     }
@@ -138,13 +146,9 @@ public final class KvCache {
         }
     }
 
-    /** Offset of token t of batch b, column 0. */
-    int offset(int b, int t) {
-        return (b * capacity + t) * width;
-    }
-
-    int width() {
-        return width;
+    /** Offset of the block of batch entry b, key-value head g (token 0); rows are {@code headDim} apart. */
+    int offset(int b, int g) {
+        return (b * kvHeads + g) * capacity * headDim;
     }
 
     @Override

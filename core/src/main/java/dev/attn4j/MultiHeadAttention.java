@@ -340,7 +340,6 @@ public final class MultiHeadAttention {
         linear(value.data(), b * t, vdim, wv, bv, ekv, vNew);
         cache.append(kNew, 0, vNew, 0, t);
         int n = cache.length();
-        int width = cache.width();
         float[] attn = new float[b * l * embedDim];
         int group = numHeads / kvHeads;
         int tiles = (l + QUERY_TILE - 1) / QUERY_TILE;
@@ -353,16 +352,16 @@ public final class MultiHeadAttention {
             int row0 = (item % tiles) * QUERY_TILE;
             int rows = Math.min(QUERY_TILE, l - row0);
             int qOff = (bb * l + row0) * embedDim + h * headDim;
-            int kvOff = cache.offset(bb, 0) + (h / group) * headDim;
+            int kvOff = cache.offset(bb, h / group);
             if (l == 1) {
                 // decode: scores = K·q (one row), softmax, then out = Σ_j p_j·V_j — memory-bound passes over K and V
                 float[] p = new float[n];
-                kernels.gemv(n, headDim, cache.keys, kvOff, width, q, qOff, p, 0);
+                kernels.gemv(n, headDim, cache.keys, kvOff, headDim, q, qOff, p, 0);
                 kernels.scaledSoftmax(1, n, scale, p, 0, n, causal);
-                kernels.weightedSum(n, headDim, p, 0, cache.values, kvOff, width, attn, qOff);
+                kernels.weightedSum(n, headDim, p, 0, cache.values, kvOff, headDim, attn, qOff);
             } else {
-                kernels.flashAttention(rows, n, headDim, headDim, scale, q, qOff, embedDim, cache.keys, kvOff, width,
-                        cache.values, kvOff, width, causal.subMask(row0, 0), attn, qOff, embedDim);
+                kernels.flashAttention(rows, n, headDim, headDim, scale, q, qOff, embedDim, cache.keys, kvOff, headDim,
+                        cache.values, kvOff, headDim, causal.subMask(row0, 0), attn, qOff, embedDim);
             }
         });
         float[] out = new float[b * l * embedDim];

@@ -17,9 +17,9 @@ class KvCacheTest {
         c.append(Tensor.wrap(new float[]{1, 2, 3, 4, 5, 6, 7, 8}, 2, 2, 2), Tensor.wrap(new float[]{-1, -2, -3, -4, -5, -6, -7, -8}, 2, 2, 2));
         assertEquals(2, c.length());
         assertEquals(1, c.remaining());
-        assertArrayEquals(new float[]{1, 2, 3, 4}, Arrays.copyOfRange(c.keys, c.offset(0, 0), c.offset(0, 2)));
-        assertArrayEquals(new float[]{5, 6, 7, 8}, Arrays.copyOfRange(c.keys, c.offset(1, 0), c.offset(1, 2)));
-        assertArrayEquals(new float[]{-5, -6, -7, -8}, Arrays.copyOfRange(c.values, c.offset(1, 0), c.offset(1, 2)));
+        assertArrayEquals(new float[]{1, 2, 3, 4}, Arrays.copyOfRange(c.keys, c.offset(0, 0), c.offset(0, 0) + 4));
+        assertArrayEquals(new float[]{5, 6, 7, 8}, Arrays.copyOfRange(c.keys, c.offset(1, 0), c.offset(1, 0) + 4));
+        assertArrayEquals(new float[]{-5, -6, -7, -8}, Arrays.copyOfRange(c.values, c.offset(1, 0), c.offset(1, 0) + 4));
         float[] before = c.keys.clone();
         Tensor two = Tensor.zeros(2, 2, 2);
         assertMessage(assertThrows(IllegalStateException.class, () -> c.append(two, two)),
@@ -37,5 +37,17 @@ class KvCacheTest {
         assertEquals(3, c.length());
         c.reset();
         assertEquals(0, c.length());
+    }
+
+    @Test
+    void eachKeyValueHeadIsOneContiguousBlockOfTokens() {
+        KvCache c = new KvCache(1, 2, 2, 4);
+        // one token: head 0 = (1, 2), head 1 = (3, 4); then a second token: (5, 6), (7, 8)
+        c.append(new float[]{1, 2, 3, 4}, 0, new float[]{-1, -2, -3, -4}, 0, 1);
+        c.append(new float[]{5, 6, 7, 8}, 0, new float[]{-5, -6, -7, -8}, 0, 1);
+        assertArrayEquals(new float[]{1, 2, 5, 6}, Arrays.copyOfRange(c.keys, c.offset(0, 0), c.offset(0, 0) + 4));
+        assertArrayEquals(new float[]{3, 4, 7, 8}, Arrays.copyOfRange(c.keys, c.offset(0, 1), c.offset(0, 1) + 4));
+        assertArrayEquals(new float[]{-3, -4, -7, -8}, Arrays.copyOfRange(c.values, c.offset(0, 1), c.offset(0, 1) + 4));
+        assertEquals(4 * 2, c.offset(0, 1) - c.offset(0, 0), "a head's block holds capacity rows of headDim");
     }
 }
