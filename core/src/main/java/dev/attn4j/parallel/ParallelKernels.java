@@ -25,6 +25,12 @@ public final class ParallelKernels extends Kernels {
     static final long MIN_PARALLEL_MACS = 1L << 21;
     /** Items per thread, so that uneven panels (and a thread that starts late) still balance. */
     static final int ITEMS_PER_THREAD = 4;
+    /**
+     * GEMM items per thread: fewer than {@link #ITEMS_PER_THREAD}, because every GEMM item packs the whole of
+     * op(B) again (a row panel needs every column): with 2 threads on 2048³, 8 row panels of 256 ran at 1.3–1.5×
+     * one thread and 4 panels of 512 at 1.9–2.0× in the same runs.
+     */
+    static final int GEMM_ITEMS_PER_THREAD = 2;
     /** Row panels are multiples of this, so every panel keeps whole register tiles of the micro-kernel. */
     static final int ROW_QUANTUM = 16;
     /** Column panels are multiples of this: whole 512-bit vectors times a register tile width. */
@@ -82,7 +88,7 @@ public final class ParallelKernels extends Kernels {
             base.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
-        int target = parallelism * ITEMS_PER_THREAD;
+        int target = parallelism * GEMM_ITEMS_PER_THREAD;
         if (m >= ROW_QUANTUM * parallelism || m >= n) {
             int rows = panel(m, target, ROW_QUANTUM);
             int items = (m + rows - 1) / rows;
