@@ -55,11 +55,18 @@ import jdk.incubator.vector.VectorSpecies;
  * <h2>Block sizes</h2>
  * With L lanes, the register tile is MR rows × NR = NV·L columns (MR·NV accumulators). An FMA has a
  * latency of 4 cycles and two pipes, so at least 8 independent accumulators are needed. Defaults, from
- * measurements on Zen 3 (AVX2, 16 vector registers) with JDK 17 and 25: 4×2L at 128 and 256 bits
- * (8 accumulators + 2 B vectors + 1 broadcast = 11 of 16 registers). On 1024² NN, 6×2L (15 registers) and
- * 4×3L (16) ran at about 0.4 of peak on JDK 17 (spills; 6×2L was known to halve on JDK 25 as well), 5×2L
- * (13) matched 4×2L within the noise on both JDKs. 8×2L at 512 bits, where AVX-512 has 32 registers
- * (19 used) — chosen by the same count, not measured (no AVX-512 machine here). {@code -Dattn4j.gemm.tile=MRxNV} overrides it for tuning
+ * measurements on Zen 3 (AVX2, 16 vector registers), plain loops of square NN products, best of 1.5 s, after
+ * the kernels stopped boxing (see {@link VectorWidth#VECTOR}):
+ * <ul>
+ *   <li>JDK 17: 4×2L (8 accumulators + 2 B vectors + 1 broadcast = 11 of 16 registers): 512³/1024³ at
+ *       72/72 GFLOPS; 6×2L (15 registers) spills and runs at 50/49, 5×2L 69/66, 3×3L 53/54, 4×3L 35;</li>
+ *   <li>JDK 25: 6×2L: 512³/1024³ at 88/83 GFLOPS against 75/70 for 4×2L in the same runs (C2 there keeps
+ *       15 live vectors in registers), 3×3L 80/81, 4×3L 36. At 128 bits 6×2L 47/47, 4×2L 41/47.
+ *       Used from JDK 25 on; JDK 18–24 keep 4×2L (not measured);</li>
+ *   <li>8×2L at 512 bits, where AVX-512 has 32 registers (19 used) — chosen by the same count, not measured
+ *       (no AVX-512 machine here).</li>
+ * </ul>
+ * {@code -Dattn4j.gemm.tile=MRxNV} overrides it for tuning
  * (4x2, 5x2, 6x2, 4x3, 3x3, 8x2). The cache blocks follow from the tile and assumed cache sizes
  * (L1d 32 KiB, L2 512 KiB, L3 ≥ 8 MiB, typical of current x86 and Arm server cores):
  * <ul>
@@ -117,7 +124,7 @@ final class SimdGemm {
     private static final int DIRECT_STRIP = 4096;
 
     static {
-        int[] tile = chooseTile(System.getProperty(TILE_PROPERTY), S.vectorBitSize());
+        int[] tile = chooseTile(System.getProperty(TILE_PROPERTY), S.vectorBitSize(), Runtime.version().feature());
         int kernel = -1;
         for (int t = 0; t < TILES.length; t++) {
             if (TILES[t][0] == tile[0] && TILES[t][1] == tile[1]) {
@@ -163,10 +170,10 @@ final class SimdGemm {
     private SimdGemm() {
     }
 
-    /** Parses {@code MRxNV} or picks the default tile for a vector size in bits. */
-    static int[] chooseTile(String spec, int bits) {
+    /** Parses {@code MRxNV} or picks the default tile for a vector size in bits and a JDK feature release. */
+    static int[] chooseTile(String spec, int bits, int jdk) {
         if (spec == null || spec.isBlank()) {
-            return bits >= 512 ? new int[] {8, 2} : new int[] {4, 2};
+            return bits >= 512 ? new int[] {8, 2} : jdk >= 25 ? new int[] {6, 2} : new int[] {4, 2};
         }
         String[] parts = spec.trim().toLowerCase().split("x");
         if (parts.length == 2) {
