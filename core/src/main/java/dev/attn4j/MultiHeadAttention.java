@@ -37,11 +37,10 @@ public final class MultiHeadAttention {
     /** Rows per projection work item. */
     static final int ROW_PANEL = 64;
     /**
-     * Below this many multiply-adds in a stage, handing items to other threads costs more than it saves
-     * (a task hand-off is some microseconds; 2^20 multiply-adds take roughly 0.1–1 ms). A guess from the
-     * task hand-off cost, not a measurement.
+     * Below this many multiply-adds in a stage, handing items to other threads costs more than it saves: the
+     * crossover measured for GEMM on 2 cores (see {@code ParallelKernels}: 2^22 break-even, 2^23 1.11×).
      */
-    static final long DEFAULT_PARALLEL_MIN_WORK = 1L << 20;
+    static final long DEFAULT_PARALLEL_MIN_WORK = 1L << 23;
 
     private final int embedDim;
     private final int numHeads;
@@ -643,7 +642,7 @@ public final class MultiHeadAttention {
 
         /**
          * With an executor: a stage (a projection, or the attention) of fewer than {@code minMultiplyAdds}
-         * multiply-adds stays on the calling thread. Default 2^20; 0 always
+         * multiply-adds stays on the calling thread. Default 2^23; 0 always
          * splits (useful to test determinism on small inputs). Results do not depend on it.
          */
         public Builder parallelThreshold(long minMultiplyAdds) {

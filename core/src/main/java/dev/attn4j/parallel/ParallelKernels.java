@@ -17,12 +17,16 @@ import java.util.concurrent.Executor;
  * The weighted sum and the matrix–vector product are memory-bound and short: they run on the calling thread.
  */
 public final class ParallelKernels extends Kernels {
+    /** Tuning knob for the threshold below (a number of multiply-adds; 0 splits every call), for measuring it. */
+    public static final String MIN_MACS_PROPERTY = "attn4j.parallel.minMacs";
+
     /**
-     * Below this many multiply-adds (m·n·k) a GEMM runs on the calling thread. At ~80 GFLOPS per core
-     * 2^21 multiply-adds take ≈50 µs, an order of magnitude above the cost of handing a task to a
-     * ForkJoinPool and waking a parked worker (a few µs).
+     * Below this many multiply-adds (m·n·k) a call runs on the calling thread. Measured on 2 cores (Zen 3,
+     * NN GEMM, 1 thread against {@code parallel(ForkJoinPool(1), 2)}, interleaved medians, every call split):
+     * 2^21 (128³) 0.74×, 2^22 0.97×, 2^23 (256²·128) 1.11×, 2^24 (256³) 1.30× — handing work to a parked
+     * worker costs tens of µs on this VM, so splitting pays from about 2^23 on.
      */
-    static final long MIN_PARALLEL_MACS = 1L << 21;
+    static final long MIN_PARALLEL_MACS = Long.getLong(MIN_MACS_PROPERTY, 1L << 23);
     /** Items per thread, so that uneven panels (and a thread that starts late) still balance. */
     static final int ITEMS_PER_THREAD = 4;
     /**

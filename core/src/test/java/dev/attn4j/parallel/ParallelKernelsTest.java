@@ -47,7 +47,7 @@ class ParallelKernelsTest {
     @Test
     void gemmIsBitwiseIdenticalAtEveryThreadCount() {
         Random r = new Random(7);
-        int[][] shapes = {{300, 257, 129}, {5, 2000, 300}, {1, 4096, 600}, {1000, 3, 900}};
+        int[][] shapes = {{300, 257, 129}, {8, 4000, 300}, {1, 8192, 1100}, {3000, 3, 1000}};
         for (int[] s : shapes) {
             for (int t = 0; t < 4; t++) {
                 boolean ta = (t & 1) != 0;
@@ -120,6 +120,29 @@ class ParallelKernelsTest {
                 }));
         assertEquals("item 17", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Kernels.scalar().parallel(pool, 0));
+    }
+
+    /** Calls below the measured threshold stay on the calling thread; calls above it hand items to the executor. */
+    @Test
+    void onlyCallsAboveTheThresholdUseTheExecutor() {
+        java.util.concurrent.atomic.AtomicInteger handed = new java.util.concurrent.atomic.AtomicInteger();
+        Executor counting = task -> {
+            handed.incrementAndGet();
+            pool.execute(task);
+        };
+        Kernels par = Kernels.scalar().parallel(counting, 2);
+        int small = 128;                              // 2^21 multiply-adds: below the threshold
+        float[] a = new float[small * small];
+        float[] c = new float[small * small];
+        par.gemm(false, false, small, small, small, 1f, a, 0, small, a, 0, small, 0f, c, 0, small);
+        assertEquals(0, handed.get(), "128³ ran on the calling thread");
+        int m = 256, n = 256, k = 256;                // 2^24: above it
+        float[] a2 = new float[m * k];
+        float[] c2 = new float[m * n];
+        par.gemm(false, false, m, n, k, 1f, a2, 0, k, a2, 0, n, 0f, c2, 0, n);
+        assertTrue(handed.get() > 0, "256³ was split");
+        assertTrue(ParallelKernels.MIN_PARALLEL_MACS > (long) small * small * small
+                && ParallelKernels.MIN_PARALLEL_MACS <= (long) m * n * k, "threshold " + ParallelKernels.MIN_PARALLEL_MACS);
     }
 
     @Test

@@ -44,7 +44,7 @@ class ParallelDeterminismTest {
         Kernels simd = Kernels.best();
         assertEquals("simd-" + SimdKernels.vectorBits(), simd.name());
         Random r = new Random(3);
-        int[][] shapes = {{513, 300, 77}, {7, 3001, 257}, {1, 8192, 300}, {2000, 5, 1100}, {256, 256, 1024}};
+        int[][] shapes = {{513, 300, 77}, {9, 4001, 257}, {1, 16384, 600}, {2000, 5, 1100}, {256, 256, 1024}};
         for (int[] s : shapes) {
             for (int t = 0; t < 4; t++) {
                 boolean ta = (t & 1) != 0;
