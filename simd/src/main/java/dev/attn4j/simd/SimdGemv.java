@@ -20,7 +20,7 @@ final class SimdGemv {
 
     static void gemv(int n, int d, float[] a, int aOff, int lda, float[] x, int xOff, float[] y, int yOff) {
         int bound = S.loopBound(d);
-        float[] lanes = new float[L]; // one small buffer per call for the fixed-order lane sums
+        float[] lanes = new float[4 * L]; // one small buffer per call for the fixed-order lane sums
         int j = 0;
         for (; j + 3 < n; j += 4) {
             int r0 = aOff + j * lda;
@@ -38,14 +38,23 @@ final class SimdGemv {
                 s2 = V.cast(FloatVector.fromArray(S, a, r2 + c)).fma(xv, s2);
                 s3 = V.cast(FloatVector.fromArray(S, a, r3 + c)).fma(xv, s3);
             }
+            // the four lane sums as four independent scalar chains (each left to right, as VectorWidth.sumLanes):
+            // one shared buffer and one row after another made every row wait ~8 dependent adds
             V.cast(s0).intoArray(lanes, 0);
-            y[yOff + j] = tail(a, r0, x, xOff, bound, d, VectorWidth.sumLanes(lanes, 0));
-            V.cast(s1).intoArray(lanes, 0);
-            y[yOff + j + 1] = tail(a, r1, x, xOff, bound, d, VectorWidth.sumLanes(lanes, 0));
-            V.cast(s2).intoArray(lanes, 0);
-            y[yOff + j + 2] = tail(a, r2, x, xOff, bound, d, VectorWidth.sumLanes(lanes, 0));
-            V.cast(s3).intoArray(lanes, 0);
-            y[yOff + j + 3] = tail(a, r3, x, xOff, bound, d, VectorWidth.sumLanes(lanes, 0));
+            V.cast(s1).intoArray(lanes, L);
+            V.cast(s2).intoArray(lanes, 2 * L);
+            V.cast(s3).intoArray(lanes, 3 * L);
+            float y0 = 0f, y1 = 0f, y2 = 0f, y3 = 0f;
+            for (int i = 0; i < L; i++) {
+                y0 += lanes[i];
+                y1 += lanes[L + i];
+                y2 += lanes[2 * L + i];
+                y3 += lanes[3 * L + i];
+            }
+            y[yOff + j] = tail(a, r0, x, xOff, bound, d, y0);
+            y[yOff + j + 1] = tail(a, r1, x, xOff, bound, d, y1);
+            y[yOff + j + 2] = tail(a, r2, x, xOff, bound, d, y2);
+            y[yOff + j + 3] = tail(a, r3, x, xOff, bound, d, y3);
         }
         for (; j < n; j++) {
             int r = aOff + j * lda;
