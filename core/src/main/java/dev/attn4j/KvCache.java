@@ -6,11 +6,12 @@ import java.util.Objects;
 /**
  * The projected keys and values of the tokens seen so far, for incremental (autoregressive) decoding.
  *
- * <p>Layout: head-major, {@code [batch][kvHeads][capacity][headDim]}: the keys (and values) of one batch entry
- * and key-value head are one contiguous {@code capacity × headDim} block, token t in row t. A decode step reads
- * each head's block front to back (one sequential stream per head) instead of a {@code headDim}-float slice of
- * every {@code kvHeads·headDim}-float token row, which is what memory bandwidth and the hardware prefetchers
- * want. {@link MultiHeadAttention#forward(Tensor, Tensor, Tensor, KvCache)}
+ * <p>Layout, per batch entry b and key-value head g, one contiguous block each: values
+ * {@code [capacity][headDim]} (token t in row t) and keys <em>transposed</em>, {@code [headDim][capacity]}
+ * (token t in column t). A decode step then reads both front to back, one sequential stream per head, and
+ * its scores {@code q·Kᵀ} are a row vector times a row-major matrix — the streaming direct path of GEMM,
+ * which runs at the memory's read speed — rather than one dot product per cached token. Both arrays are
+ * ordered {@code [batch][kvHeads][…]}. {@link MultiHeadAttention#forward(Tensor, Tensor, Tensor, KvCache)}
  * appends the new tokens' projections and attends the new queries to every cached token, causally.
  *
  * <p>Mutable and <b>not</b> thread-safe: one cache per sequence batch, used by one thread at a time.
@@ -111,9 +112,11 @@ public final class KvCache {
             for (int t = 0; t < tokens; t++) {
                 int src = (b * tokens + t) * width;
                 for (int g = 0; g < kvHeads; g++) {
-                    int dst = offset(b, g) + (length + t) * headDim;
-                    System.arraycopy(k, kOff + src + g * headDim, keys, dst, headDim);
-                    System.arraycopy(v, vOff + src + g * headDim, values, dst, headDim);
+                    int block = offset(b, g);
+                    System.arraycopy(v, vOff + src + g * headDim, values, block + (length + t) * headDim, headDim);
+                    for (int c = 0; c < headDim; c++) {
+                        keys[block + c * capacity + length + t] = k[kOff + src + g * headDim + c];
+                    }
                 }
             }
         }
@@ -146,9 +149,23 @@ public final class KvCache {
         }
     }
 
-    /** Offset of the block of batch entry b, key-value head g (token 0); rows are {@code headDim} apart. */
+    /**
+     * Offset of the blocks of batch entry b, key-value head g: in {@link #values} token t's row starts at
+     * {@code offset + t·headDim}; in {@link #keys} column c of token t is at {@code offset + c·capacity + t}.
+     */
     int offset(int b, int g) {
         return (b * kvHeads + g) * capacity * headDim;
+    }
+
+    /** Keys of batch entry b, key-value head g, tokens [0, n), as a row-major [n, headDim] copy. */
+    void keysRowMajor(int b, int g, int n, float[] out, int outOff) {
+        int block = offset(b, g);
+        for (int c = 0; c < headDim; c++) {
+            int col = block + c * capacity;
+            for (int t = 0; t < n; t++) {
+                out[outOff + t * headDim + c] = keys[col + t];
+            }
+        }
     }
 
     @Override

@@ -306,7 +306,7 @@ public final class MultiHeadAttention {
      * L new queries to every cached token, causally aligned to the end: query i sees cached tokens
      * t ≤ n − L + i, where n is the cache length after appending. For self-attention decoding pass the
      * same new tokens as query, key and value (L = T). With L = 1 this runs on the GEMV path
-     * (K·q → scaled softmax → weighted sum of V).
+     * (q·Kᵀ over the transposed cached keys → scaled softmax → p·V, both products on GEMM's direct path).
      *
      * @param query [B, L, E]; key [B, T, kdim]; value [B, T, vdim], with B = cache.batch()
      * @param cache modified: T tokens appended
@@ -345,6 +345,15 @@ public final class MultiHeadAttention {
         int items = b * numHeads * tiles;
         ScoreMask causal = ScoreMask.causal(n - l);
         long work = 2L * b * numHeads * l * n * headDim;
+        // the fused kernel reads keys row-major; the cache holds them transposed for the decode step
+        float[] keysRows = l == 1 ? null : new float[b * kvHeads * n * headDim];
+        if (keysRows != null) {
+            for (int bb = 0; bb < b; bb++) {
+                for (int g = 0; g < kvHeads; g++) {
+                    cache.keysRowMajor(bb, g, n, keysRows, (bb * kvHeads + g) * n * headDim);
+                }
+            }
+        }
         splitter.run(items, work >= parallelMinWork, item -> {
             int bb = item / (numHeads * tiles);
             int h = (item / tiles) % numHeads;
@@ -353,13 +362,19 @@ public final class MultiHeadAttention {
             int qOff = (bb * l + row0) * embedDim + h * headDim;
             int kvOff = cache.offset(bb, h / group);
             if (l == 1) {
-                // decode: scores = K·q (one row), softmax, then out = Σ_j p_j·V_j — memory-bound passes over K and V
+                // decode: scores = q·Kᵀ (a row vector times the transposed keys), softmax, then out = p·V — two
+                // row-vector × matrix products on GEMM's streaming direct path, one memory-bound pass each over K
+                // and V. Measured (8 heads × 32,768 tokens × 64): scores 2.6–2.8 ms this way against 5.6–6.5 ms
+                // as one dot product per row of K; p·V 3.9–4.4 ms against 4.6–5.0 ms with weightedSum.
                 float[] p = new float[n];
-                kernels.gemv(n, headDim, cache.keys, kvOff, headDim, q, qOff, p, 0);
+                kernels.gemm(false, false, 1, n, headDim, 1f, q, qOff, headDim, cache.keys, kvOff, cache.capacity(),
+                        0f, p, 0, n);
                 kernels.scaledSoftmax(1, n, scale, p, 0, n, causal);
-                kernels.weightedSum(n, headDim, p, 0, cache.values, kvOff, headDim, attn, qOff);
+                kernels.gemm(false, false, 1, headDim, n, 1f, p, 0, n, cache.values, kvOff, headDim, 0f, attn, qOff,
+                        headDim);
             } else {
-                kernels.flashAttention(rows, n, headDim, headDim, scale, q, qOff, embedDim, cache.keys, kvOff, headDim,
+                int kOff = (bb * kvHeads + h / group) * n * headDim;
+                kernels.flashAttention(rows, n, headDim, headDim, scale, q, qOff, embedDim, keysRows, kOff, headDim,
                         cache.values, kvOff, headDim, causal.subMask(row0, 0), attn, qOff, embedDim);
             }
         });

@@ -17,8 +17,11 @@ class KvCacheTest {
         c.append(Tensor.wrap(new float[]{1, 2, 3, 4, 5, 6, 7, 8}, 2, 2, 2), Tensor.wrap(new float[]{-1, -2, -3, -4, -5, -6, -7, -8}, 2, 2, 2));
         assertEquals(2, c.length());
         assertEquals(1, c.remaining());
-        assertArrayEquals(new float[]{1, 2, 3, 4}, Arrays.copyOfRange(c.keys, c.offset(0, 0), c.offset(0, 0) + 4));
-        assertArrayEquals(new float[]{5, 6, 7, 8}, Arrays.copyOfRange(c.keys, c.offset(1, 0), c.offset(1, 0) + 4));
+        float[] rows = new float[4];
+        c.keysRowMajor(0, 0, 2, rows, 0);
+        assertArrayEquals(new float[]{1, 2, 3, 4}, rows);
+        c.keysRowMajor(1, 0, 2, rows, 0);
+        assertArrayEquals(new float[]{5, 6, 7, 8}, rows);
         assertArrayEquals(new float[]{-5, -6, -7, -8}, Arrays.copyOfRange(c.values, c.offset(1, 0), c.offset(1, 0) + 4));
         float[] before = c.keys.clone();
         Tensor two = Tensor.zeros(2, 2, 2);
@@ -40,14 +43,19 @@ class KvCacheTest {
     }
 
     @Test
-    void eachKeyValueHeadIsOneContiguousBlockOfTokens() {
+    void eachKeyValueHeadIsOneContiguousBlockWithKeysTransposed() {
         KvCache c = new KvCache(1, 2, 2, 4);
         // one token: head 0 = (1, 2), head 1 = (3, 4); then a second token: (5, 6), (7, 8)
         c.append(new float[]{1, 2, 3, 4}, 0, new float[]{-1, -2, -3, -4}, 0, 1);
         c.append(new float[]{5, 6, 7, 8}, 0, new float[]{-5, -6, -7, -8}, 0, 1);
-        assertArrayEquals(new float[]{1, 2, 5, 6}, Arrays.copyOfRange(c.keys, c.offset(0, 0), c.offset(0, 0) + 4));
-        assertArrayEquals(new float[]{3, 4, 7, 8}, Arrays.copyOfRange(c.keys, c.offset(0, 1), c.offset(0, 1) + 4));
+        // values: head 1's rows (3, 4) and (7, 8), one after the other
         assertArrayEquals(new float[]{-3, -4, -7, -8}, Arrays.copyOfRange(c.values, c.offset(0, 1), c.offset(0, 1) + 4));
-        assertEquals(4 * 2, c.offset(0, 1) - c.offset(0, 0), "a head's block holds capacity rows of headDim");
+        // keys: transposed per head, capacity 4 per column: head 0 column 0 = (1, 5, _, _), column 1 = (2, 6, _, _)
+        assertArrayEquals(new float[]{1, 5, 0, 0, 2, 6, 0, 0}, Arrays.copyOfRange(c.keys, c.offset(0, 0), c.offset(0, 0) + 8));
+        assertArrayEquals(new float[]{3, 7, 0, 0, 4, 8, 0, 0}, Arrays.copyOfRange(c.keys, c.offset(0, 1), c.offset(0, 1) + 8));
+        float[] rows = new float[4];
+        c.keysRowMajor(0, 1, 2, rows, 0);
+        assertArrayEquals(new float[]{3, 4, 7, 8}, rows);
+        assertEquals(4 * 2, c.offset(0, 1) - c.offset(0, 0), "a head's block holds capacity × headDim floats");
     }
 }
