@@ -132,4 +132,82 @@ public class ParallelBench {
     public Tensor mha() {
         return mha.forward(x, AttentionMask.none());
     }
+
+    /**
+     * Noise-robust speed-up: {@code java -cp benchmarks.jar dev.attn4j.bench.ParallelBench [rounds]} builds the
+     * 1-thread and the 2-thread state side by side and alternates one call of each per round (wall time: the
+     * 2-thread call spans two threads), printing per benchmark the median over rounds of time(1) ÷ time(2). A
+     * burst of load from other processes hits both calls of a round alike, which separate JMH runs cannot give.
+     * {@code fmaPeak} is the yardstick: independent FMA chains split over the same threads, i.e. what the two
+     * cores give this JVM at that moment.
+     */
+    public static void main(String[] args) throws Exception {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
+        for (int size : new int[] {1024, 2048}) {
+            ParallelBench one = new ParallelBench();
+            ParallelBench two = new ParallelBench();
+            one.threads = 1;
+            two.threads = 2;
+            one.n = size;
+            two.n = size;
+            one.setUp();
+            two.setUp();
+            try {
+                String[] names = {"fmaPeak", "gemm", "attention8Heads", "mha"};
+                for (String name : names) {
+                    QuickTimer.Body b1 = body(one, name);
+                    QuickTimer.Body b2 = body(two, name);
+                    for (int w = 0; w < 3; w++) {
+                        b1.run();
+                        b2.run();
+                    }
+                    double[] ratio = new double[rounds];
+                    double[] t1 = new double[rounds];
+                    double[] t2 = new double[rounds];
+                    for (int r = 0; r < rounds; r++) {
+                        long s0 = System.nanoTime();
+                        b1.run();
+                        long s1 = System.nanoTime();
+                        b2.run();
+                        long s2 = System.nanoTime();
+                        t1[r] = (s1 - s0) * 1e-6;
+                        t2[r] = (s2 - s1) * 1e-6;
+                        ratio[r] = t1[r] / t2[r];
+                    }
+                    Arrays.sort(ratio);
+                    Arrays.sort(t1);
+                    Arrays.sort(t2);
+                    System.out.printf(java.util.Locale.ROOT,
+                            "%-16s n=%d: 1 thread %.1f ms, 2 threads %.1f ms (medians), speed-up median %.2fx "
+                                    + "(min %.2f, max %.2f, %d rounds)%n", name, size, t1[rounds / 2], t2[rounds / 2],
+                            ratio[rounds / 2], ratio[0], ratio[rounds - 1], rounds);
+                }
+            } finally {
+                one.tearDown();
+                two.tearDown();
+            }
+        }
+    }
+
+    /** FMA chains of a fixed total work (the machine's own scaling, for scale): split over the threads. */
+    private static final int PEAK_STEPS = 20_000_000;
+    static volatile float peakSink;
+
+    private static QuickTimer.Body body(ParallelBench b, String name) {
+        return switch (name) {
+            case "fmaPeak" -> () -> {
+                if (b.threads == 1) {
+                    peakSink += PeakBench.fmaChains(0.5f, 0.25f, PEAK_STEPS);
+                } else {
+                    java.util.concurrent.ForkJoinTask<Float> other =
+                            b.pool.submit(() -> PeakBench.fmaChains(0.5f, 0.25f, PEAK_STEPS / 2));
+                    float mine = PeakBench.fmaChains(0.5f, 0.25f, PEAK_STEPS / 2);
+                    peakSink += mine + other.join();
+                }
+            };
+            case "gemm" -> b::gemm;
+            case "attention8Heads" -> b::attention8Heads;
+            default -> b::mha;
+        };
+    }
 }
