@@ -109,13 +109,18 @@ public final class KvCache {
         }
         checkRoom(tokens);
         for (int b = 0; b < batch; b++) {
-            for (int t = 0; t < tokens; t++) {
-                int src = (b * tokens + t) * width;
-                for (int g = 0; g < kvHeads; g++) {
-                    int block = offset(b, g);
-                    System.arraycopy(v, vOff + src + g * headDim, values, block + (length + t) * headDim, headDim);
-                    for (int c = 0; c < headDim; c++) {
-                        keys[block + c * capacity + length + t] = k[kOff + src + g * headDim + c];
+            for (int g = 0; g < kvHeads; g++) {
+                int block = offset(b, g);
+                int src = (b * tokens) * width + g * headDim;
+                for (int t = 0; t < tokens; t++) {
+                    System.arraycopy(v, vOff + src + t * width, values, block + (length + t) * headDim, headDim);
+                }
+                // keys transposed: each column written front to back
+                for (int c = 0; c < headDim; c++) {
+                    int dst = block + c * capacity + length;
+                    int from = kOff + src + c;
+                    for (int t = 0; t < tokens; t++) {
+                        keys[dst + t] = k[from + t * width];
                     }
                 }
             }
