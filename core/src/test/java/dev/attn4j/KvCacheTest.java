@@ -50,12 +50,34 @@ class KvCacheTest {
         c.append(new float[]{5, 6, 7, 8}, 0, new float[]{-5, -6, -7, -8}, 0, 1);
         // values: head 1's rows (3, 4) and (7, 8), one after the other
         assertArrayEquals(new float[]{-3, -4, -7, -8}, Arrays.copyOfRange(c.values, c.offset(0, 1), c.offset(0, 1) + 4));
-        // keys: transposed per head, capacity 4 per column: head 0 column 0 = (1, 5, _, _), column 1 = (2, 6, _, _)
-        assertArrayEquals(new float[]{1, 5, 0, 0, 2, 6, 0, 0}, Arrays.copyOfRange(c.keys, c.offset(0, 0), c.offset(0, 0) + 8));
-        assertArrayEquals(new float[]{3, 7, 0, 0, 4, 8, 0, 0}, Arrays.copyOfRange(c.keys, c.offset(0, 1), c.offset(0, 1) + 8));
+        // keys: transposed per head, columns keyStride apart: head 0 column 0 = (1, 5, ...), column 1 = (2, 6, ...)
+        int ks = c.keyStride;
+        assertEquals(32, ks, "capacity 4 rounds up to 16, plus 16");
+        assertArrayEquals(new float[]{1, 5}, Arrays.copyOfRange(c.keys, c.keyOffset(0, 0), c.keyOffset(0, 0) + 2));
+        assertArrayEquals(new float[]{2, 6}, Arrays.copyOfRange(c.keys, c.keyOffset(0, 0) + ks, c.keyOffset(0, 0) + ks + 2));
+        assertArrayEquals(new float[]{3, 7}, Arrays.copyOfRange(c.keys, c.keyOffset(0, 1), c.keyOffset(0, 1) + 2));
+        assertArrayEquals(new float[]{4, 8}, Arrays.copyOfRange(c.keys, c.keyOffset(0, 1) + ks, c.keyOffset(0, 1) + ks + 2));
         float[] rows = new float[4];
         c.keysRowMajor(0, 1, 2, rows, 0);
         assertArrayEquals(new float[]{3, 4, 7, 8}, rows);
-        assertEquals(4 * 2, c.offset(0, 1) - c.offset(0, 0), "a head's block holds capacity × headDim floats");
+        assertEquals(4 * 2, c.offset(0, 1) - c.offset(0, 0), "a head's value block holds capacity × headDim floats");
+        assertEquals(2 * ks, c.keyOffset(0, 1) - c.keyOffset(0, 0), "a head's key block holds headDim columns");
+    }
+
+    @Test
+    void truncateRollsBackAndKeepsTheEarlierTokens() {
+        KvCache c = new KvCache(1, 1, 2, 4);
+        c.append(new float[]{1, 2, 3, 4, 5, 6}, 0, new float[]{-1, -2, -3, -4, -5, -6}, 0, 3);
+        c.truncate(1);
+        assertEquals(1, c.length());
+        c.append(new float[]{7, 8}, 0, new float[]{-7, -8}, 0, 1);
+        float[] rows = new float[4];
+        c.keysRowMajor(0, 0, 2, rows, 0);
+        assertArrayEquals(new float[]{1, 2, 7, 8}, rows);
+        assertArrayEquals(new float[]{-1, -2, -7, -8}, Arrays.copyOfRange(c.values, c.offset(0, 0), c.offset(0, 0) + 4));
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> c.truncate(3)),
+                "truncate: length must be in [0, 2] but was 3");
+        assertThrows(IllegalArgumentException.class, () -> c.truncate(-1));
+        assertEquals(2, c.length(), "a refused truncate changes nothing");
     }
 }
