@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The usage example proposed for the README, kept compiling and running. */
 class ReadmeExampleTest {
@@ -24,7 +25,9 @@ class ReadmeExampleTest {
                     AttentionMask.keyPadding(padding, 2, 5), true);                      // + weights [B, L, S]
             KvCache cache = mha.newCache(2, 64);                                          // incremental decoding
             Tensor step = mha.forward(x, x, x, cache);                                    // appends K, V; causal
+            cache.truncate(cache.length() - 1);                                           // roll back (drafts, beams)
             // --- end ---
+            assertEquals(4, cache.length());
             assertArrayEquals(new int[]{2, 5, 6}, y.shape());
             assertArrayEquals(new int[]{2, 5, 5}, r.weights().shape());
             assertArrayEquals(y.data(), step.data()); // a prefill through the cache is the causal forward here
