@@ -34,18 +34,7 @@ public final class QuickTimer {
 
     /** Warms up and times {@code body}; one run that takes long cuts warm-up and runs down to the minimum. */
     public static Timing time(Body body) throws Exception {
-        long t0 = System.nanoTime();
-        int warm = 0;
-        while (warm < MIN_WARMUP_RUNS || (System.nanoTime() - t0) * 1e-9 < WARMUP_SECONDS) {
-            long s = System.nanoTime();
-            body.run();
-            double dt = (System.nanoTime() - s) * 1e-9;
-            warm++;
-            // Slow bodies are long enough to be compiled (on-stack replacement) after one or two runs.
-            if (dt > 1.0 || dt > 0.2 && warm >= 2) {
-                break;
-            }
-        }
+        fixedWarmUp(body, null);
         double[] times = new double[MAX_RUNS];
         int n = 0;
         long m0 = System.nanoTime();
@@ -135,6 +124,28 @@ public final class QuickTimer {
         return total * 1e-9;
     }
 
+    /** A run longer than this ends warm-up after the second run: slow bodies are compiled (OSR) by then. */
+    static final double SLOW_RUN_SECONDS = 0.2;
+
+    /**
+     * At least {@link #MIN_WARMUP_RUNS} runs and {@link #WARMUP_SECONDS}, cut short by a slow body (a run over
+     * 1 s, or over {@link #SLOW_RUN_SECONDS} from the second run on). Returns the duration of the last run
+     * (setup excluded); it exceeds SLOW_RUN_SECONDS exactly when the warm-up was cut short.
+     */
+    private static double fixedWarmUp(Body body, Body setup) throws Exception {
+        long t0 = System.nanoTime();
+        int warm = 0;
+        double dt = 0;
+        while (warm < MIN_WARMUP_RUNS || (System.nanoTime() - t0) * 1e-9 < WARMUP_SECONDS) {
+            dt = batch(body, setup, 1);
+            warm++;
+            if (dt > 1.0 || dt > SLOW_RUN_SECONDS && warm >= 2) {
+                break;
+            }
+        }
+        return dt;
+    }
+
     /** Longest warm-up of one body when its speed keeps changing (C2 still compiling): the report's budget. */
     static final double WARMUP_MAX_SECONDS = 3.0;
 
@@ -147,14 +158,9 @@ public final class QuickTimer {
      */
     static double warmUp(Body body, Body setup) throws Exception {
         long t0 = System.nanoTime();
-        int warm = 0;
-        double dt = 0;
-        while (warm < MIN_WARMUP_RUNS || (System.nanoTime() - t0) * 1e-9 < WARMUP_SECONDS) {
-            dt = batch(body, setup, 1);
-            warm++;
-            if (dt > 1.0 || dt > 0.2 && warm >= 2) {
-                return dt;
-            }
+        double dt = fixedWarmUp(body, setup);
+        if (dt > SLOW_RUN_SECONDS) {
+            return dt;
         }
         int calls = (int) Math.max(1, Math.min(1_000_000, Math.ceil(0.05 / Math.max(dt, 1e-9))));
         double previous = batch(body, setup, calls) / calls;

@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  * cannot be arrays without leaving registers.
  *
  * <p>Every accumulator lane is the float FMA chain {@code acc = fma(a_ip, b_pj, acc)} over p = 0..kc-1
- * from 0, then {@link #update} folds it into C — the same arithmetic as every other path of
+ * from 0, then the inline C update (whose scalar twin is {@link #update}) folds it into C — the same arithmetic as every other path of
  * {@link SimdGemm}, which is what makes the result independent of the tile an element falls in.
  */
 final class GemmMicroKernels {
@@ -37,13 +37,13 @@ final class GemmMicroKernels {
     private GemmMicroKernels() {
     }
 
-    /** Folds one accumulator vector into C at ci by the rule of {@code mode} (see the constants). */
     /*
      * The C update of an accumulator vector is written out inline at every use in the micro-kernels (mode
      * branch and all) instead of calling a helper: C2 may leave a call out of line when a kernel exhausts its
-     * inlining budget, and a vector passed to an out-of-line call is boxed on every tile. Inline form:
-     * FIRST_BETA0 stores α·acc; otherwise fma(acc, α, c·b) with b = β (FIRST_BETA) or 1 (ACCUMULATE; c·1 = c
-     * exactly), which is bitwise the scalar update below.
+     * inlining budget, and a vector passed to an out-of-line call is boxed on every tile. Inline form, with the
+     * broadcast α as the receiver (see VectorWidth.VECTOR): FIRST_BETA0 stores α·acc; otherwise
+     * fma(α, acc, c·b) with b = β (FIRST_BETA) or 1 (ACCUMULATE; c·1 = c exactly). The product of an FMA is
+     * exact, so α·acc and acc·α give the same bits: this is bitwise the scalar update below.
      */
 
     /** The C update of one element: bitwise one lane of the inline vector update (FloatVector.fma is Math.fma). */
