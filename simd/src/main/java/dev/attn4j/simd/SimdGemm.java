@@ -118,7 +118,7 @@ final class SimdGemm {
     static final int SHORT_DEPTH = 128;
 
     /** Half of an assumed 512 KiB L2, in floats: the Bp panel budget on the short-depth walk. */
-    private static final int L2_HALF_FLOATS = 64 * 1024;
+    static final int L2_HALF_FLOATS = 64 * 1024;
 
     /** Largest m that takes the direct (unpacked) path when B is not transposed. */
     static final int DIRECT_MAX_M = 2;
@@ -493,7 +493,6 @@ final class SimdGemm {
         // op(A)_ip = a[aOff + i·aRow + p·aCol]
         int aRow = transA ? 1 : lda;
         int aCol = transA ? lda : 1;
-        FloatVector alphaV = V.cast(FloatVector.broadcast(S, alpha));
         for (int i = 0; i < m; i++) {
             int crow = cOff + i * ldc;
             for (int jc = 0; jc < n; jc += DIRECT_STRIP) {
@@ -501,6 +500,23 @@ final class SimdGemm {
                 int bound = S.loopBound(w);
                 for (int pc = 0; pc < k; pc += KC) {
                     int kc = Math.min(KC, k - pc);
+                    if (PAIR && aCol == 1 && w == 8 * L && k - pc >= 2 * KC) {
+                        int ai = aOff + i * aRow + pc;
+                        int br = bOff + pc * ldb + jc;
+                        pair8(KC, a, ai, ai + KC, b, br, br + KC * ldb, ldb, acc, 0, w);
+                        foldStrip(acc, w, bound, alpha, beta, pc, c, crow + jc);
+                        System.arraycopy(acc, w, acc, 0, w);
+                        foldStrip(acc, w, bound, alpha, beta, pc + KC, c, crow + jc);
+                        pc += KC; // plus the loop's KC
+                        continue;
+                    }
+                    if (aCol == 1 && w * KC <= L2_HALF_FLOATS) {
+                        // narrow C (P·V of a decode step): the whole strip stays in registers while the rows of
+                        // the depth block stream past, the same fma chain per element as below
+                        SimdWeightedSum.weightedSum(kc, w, a, aOff + i * aRow + pc, b, bOff + pc * ldb + jc, ldb, acc, 0);
+                        foldStrip(acc, w, bound, alpha, beta, pc, c, crow + jc);
+                        continue;
+                    }
                     Arrays.fill(acc, 0, w, 0f);
                     int p = pc;
                     // four rows of B per pass over the strip: the strip is loaded and stored once per four
@@ -551,28 +567,78 @@ final class SimdGemm {
                             acc[j] = Math.fma(aip, b[brow + j], acc[j]);
                         }
                     }
-                    int mode = pc > 0 ? ACCUMULATE : beta == 0f ? FIRST_BETA0 : FIRST_BETA;
-                    int ci = crow + jc;
-                    int j = 0;
-                    for (; j < bound; j += L) {
-                        FloatVector accV = V.cast(FloatVector.fromArray(S, acc, j));
-                        FloatVector r;
-                        if (mode == FIRST_BETA0) {
-                            r = V.cast(accV).mul(alpha);
-                        } else if (mode == FIRST_BETA) {
-                            r = V.cast(accV).fma(alphaV, V.cast(FloatVector.fromArray(S, c, ci + j)).mul(beta));
-                        } else {
-                            r = V.cast(accV).fma(alphaV, V.cast(FloatVector.fromArray(S, c, ci + j)));
-                        }
-                        V.cast(r).intoArray(c, ci + j);
-                    }
-                    // scalar tail
-                    for (; j < w; j++) {
-                        float old = mode == FIRST_BETA0 ? 0f : c[ci + j];
-                        c[ci + j] = GemmMicroKernels.update(acc[j], old, alpha, beta, mode);
-                    }
+                    foldStrip(acc, w, bound, alpha, beta, pc, c, crow + jc);
                 }
             }
+        }
+    }
+
+    static final boolean PAIR = Boolean.getBoolean("xx.pair");
+
+    private static void pair8(int n, float[] w, int wOff, int wOff2, float[] v, int vOff, int vOff2, int ldv,
+                              float[] out, int oOff, int oOff2) {
+        FloatVector a0 = V.cast(FloatVector.zero(S)), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        FloatVector a4 = a0, a5 = a0, a6 = a0, a7 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
+        int row = vOff, row2 = vOff2;
+        for (int j = 0; j < n; j++, row += ldv, row2 += ldv) {
+            FloatVector wj = V.cast(FloatVector.broadcast(S, w[wOff + j]));
+            a0 = V.cast(FloatVector.fromArray(S, v, row)).fma(wj, a0);
+            a1 = V.cast(FloatVector.fromArray(S, v, row + L)).fma(wj, a1);
+            a2 = V.cast(FloatVector.fromArray(S, v, row + 2 * L)).fma(wj, a2);
+            a3 = V.cast(FloatVector.fromArray(S, v, row + 3 * L)).fma(wj, a3);
+            a4 = V.cast(FloatVector.fromArray(S, v, row + 4 * L)).fma(wj, a4);
+            a5 = V.cast(FloatVector.fromArray(S, v, row + 5 * L)).fma(wj, a5);
+            a6 = V.cast(FloatVector.fromArray(S, v, row + 6 * L)).fma(wj, a6);
+            a7 = V.cast(FloatVector.fromArray(S, v, row + 7 * L)).fma(wj, a7);
+            FloatVector wk = V.cast(FloatVector.broadcast(S, w[wOff2 + j]));
+            b0 = V.cast(FloatVector.fromArray(S, v, row2)).fma(wk, b0);
+            b1 = V.cast(FloatVector.fromArray(S, v, row2 + L)).fma(wk, b1);
+            b2 = V.cast(FloatVector.fromArray(S, v, row2 + 2 * L)).fma(wk, b2);
+            b3 = V.cast(FloatVector.fromArray(S, v, row2 + 3 * L)).fma(wk, b3);
+            b4 = V.cast(FloatVector.fromArray(S, v, row2 + 4 * L)).fma(wk, b4);
+            b5 = V.cast(FloatVector.fromArray(S, v, row2 + 5 * L)).fma(wk, b5);
+            b6 = V.cast(FloatVector.fromArray(S, v, row2 + 6 * L)).fma(wk, b6);
+            b7 = V.cast(FloatVector.fromArray(S, v, row2 + 7 * L)).fma(wk, b7);
+        }
+        V.cast(a0).intoArray(out, oOff);
+        V.cast(a1).intoArray(out, oOff + L);
+        V.cast(a2).intoArray(out, oOff + 2 * L);
+        V.cast(a3).intoArray(out, oOff + 3 * L);
+        V.cast(a4).intoArray(out, oOff + 4 * L);
+        V.cast(a5).intoArray(out, oOff + 5 * L);
+        V.cast(a6).intoArray(out, oOff + 6 * L);
+        V.cast(a7).intoArray(out, oOff + 7 * L);
+        V.cast(b0).intoArray(out, oOff2);
+        V.cast(b1).intoArray(out, oOff2 + L);
+        V.cast(b2).intoArray(out, oOff2 + 2 * L);
+        V.cast(b3).intoArray(out, oOff2 + 3 * L);
+        V.cast(b4).intoArray(out, oOff2 + 4 * L);
+        V.cast(b5).intoArray(out, oOff2 + 5 * L);
+        V.cast(b6).intoArray(out, oOff2 + 6 * L);
+        V.cast(b7).intoArray(out, oOff2 + 7 * L);
+    }
+
+    /** Folds the strip's sums for the depth block starting at {@code pc} into {@code c[ci …]}. */
+    private static void foldStrip(float[] acc, int w, int bound, float alpha, float beta, int pc, float[] c, int ci) {
+        FloatVector alphaV = V.cast(FloatVector.broadcast(S, alpha));
+        int mode = pc > 0 ? ACCUMULATE : beta == 0f ? FIRST_BETA0 : FIRST_BETA;
+        int j = 0;
+        for (; j < bound; j += L) {
+            FloatVector accV = V.cast(FloatVector.fromArray(S, acc, j));
+            FloatVector r;
+            if (mode == FIRST_BETA0) {
+                r = V.cast(accV).mul(alpha);
+            } else if (mode == FIRST_BETA) {
+                r = V.cast(accV).fma(V.cast(alphaV), V.cast(FloatVector.fromArray(S, c, ci + j)).mul(beta));
+            } else {
+                r = V.cast(accV).fma(V.cast(alphaV), V.cast(FloatVector.fromArray(S, c, ci + j)));
+            }
+            V.cast(r).intoArray(c, ci + j);
+        }
+        // scalar tail
+        for (; j < w; j++) {
+            float old = mode == FIRST_BETA0 ? 0f : c[ci + j];
+            c[ci + j] = GemmMicroKernels.update(acc[j], old, alpha, beta, mode);
         }
     }
 
