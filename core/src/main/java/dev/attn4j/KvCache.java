@@ -6,16 +6,20 @@ import java.util.Objects;
 /**
  * The projected keys and values of the tokens seen so far, for incremental (autoregressive) decoding.
  *
- * <p>Layout, per batch entry b and key-value head g, one contiguous block each: values
- * {@code [capacity][headDim]} (token t in row t) and keys <em>transposed</em>, {@code [headDim][capacity]}
- * (token t in column t; columns {@link #keyStride(int)} floats apart). A decode step then reads both front to back, one sequential stream per head, and
- * its scores {@code q·Kᵀ} are a row vector times a row-major matrix — the streaming direct path of GEMM,
- * which runs at the memory's read speed — rather than one dot product per cached token. Both arrays are
- * ordered {@code [batch][kvHeads][…]}. {@link MultiHeadAttention#forward(Tensor, Tensor, Tensor, KvCache)}
- * appends the new tokens' projections and attends the new queries to every cached token, causally.
+ * <p>Layout: per batch entry b and key-value head g, one contiguous block of keys and one of values, each
+ * <em>transposed</em>, {@code [headDim][capacity]}: token t in column t, feature c in row c, rows
+ * {@link #stride(int)} floats apart. Both arrays are ordered {@code [batch][kvHeads][…]}. A decode step is then
+ * two products of a row vector with these blocks, each reading its block front to back as several
+ * sequential streams at once (rows of the block side by side), which is what a single core needs to reach
+ * the memory's bandwidth (one stream reads 13-15 GB/s here, four 21-24): the scores {@code q·Kᵀ} as a row
+ * vector times the row-major Kᵀ (GEMM's streaming direct path, four rows of Kᵀ at a time) and the output
+ * {@code p·V} as one dot product with p per row of Vᵀ (GEMV, four rows at a time).
+ * {@link MultiHeadAttention#forward(Tensor, Tensor, Tensor, KvCache)} appends the new tokens' projections and
+ * attends the new queries to every cached token, causally; a step of more than one token reads row-major
+ * copies of the blocks (the fused kernel's layout).
  *
  * <p>Mutable and <b>not</b> thread-safe: one cache per sequence batch, used by one thread at a time.
- * Arrays are allocated once, at construction ({@code 2·batch·capacity·kvHeads·headDim} floats).
+ * Arrays are allocated once, at construction ({@code 2·batch·kvHeads·headDim·stride(capacity)} floats).
  */
 public final class KvCache {
     private final int batch;
@@ -23,8 +27,8 @@ public final class KvCache {
     private final int headDim;
     private final int capacity;
     private final int width;
-    /** Floats between key columns (see {@link #keyStride(int)}). */
-    final int keyStride;
+    /** Floats between the rows of a transposed block (see {@link #stride(int)}). */
+    final int stride;
     final float[] keys;
     final float[] values;
     private int length;
@@ -41,9 +45,8 @@ public final class KvCache {
                     + batch + ", " + kvHeads + ", " + headDim + ", " + capacity);
         }
         long w = (long) kvHeads * headDim;
-        long n = (long) batch * capacity * w;
-        long stride = keyStride(capacity);
-        if (n > Integer.MAX_VALUE - 8 || (long) batch * kvHeads * headDim * stride > Integer.MAX_VALUE - 8) {
+        long stride = stride(capacity);
+        if ((long) batch * kvHeads * headDim * stride > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("capacity: a cache of [" + batch + ", " + capacity + ", " + w
                     + "] (batch, capacity, kvHeads·headDim) is too large for one Java array");
         }
@@ -52,19 +55,19 @@ public final class KvCache {
         this.headDim = headDim;
         this.capacity = capacity;
         this.width = (int) w;
-        this.keyStride = (int) stride;
-        this.keys = new float[batch * kvHeads * headDim * keyStride];
-        this.values = new float[(int) n];
+        this.stride = (int) stride;
+        this.keys = new float[batch * kvHeads * headDim * this.stride];
+        this.values = new float[keys.length];
     }
 
     /**
-     * Floats from one key column to the next: the capacity rounded up to 16 floats (64 bytes) plus 16. With a
-     * stride of exactly the capacity, columns of a large cache (32,769 floats ≈ 128 KiB apart) fall into the
-     * same few cache sets, and a decode step's reads of K evicted the projection weights and V from the caches
-     * (a 1,024-token step took 0.7 ms instead of 0.2); the extra 64 bytes per column put consecutive columns in
-     * consecutive sets.
+     * Floats from one row of a transposed block to the next: the capacity rounded up to 16 floats (64 bytes)
+     * plus 16. With a stride of exactly the capacity, the rows of a large cache (32,769 floats ≈ 128 KiB apart)
+     * fall into the same few cache sets, and a decode step's reads of K evicted the projection weights and V
+     * from the caches (a 1,024-token step took 0.7 ms instead of 0.2); the extra 64 bytes per row put
+     * consecutive rows in consecutive sets.
      */
-    static long keyStride(int capacity) {
+    static long stride(int capacity) {
         return ((long) capacity + 15) / 16 * 16 + 16;
     }
 
@@ -139,17 +142,15 @@ public final class KvCache {
         for (int b = 0; b < batch; b++) {
             for (int g = 0; g < kvHeads; g++) {
                 int block = offset(b, g);
-                int kBlock = keyOffset(b, g);
                 int src = (b * tokens) * width + g * headDim;
-                for (int t = 0; t < tokens; t++) {
-                    System.arraycopy(v, vOff + src + t * width, values, block + (length + t) * headDim, headDim);
-                }
-                // keys transposed: each column written front to back
+                // transposed: each row of the block (one feature) written front to back
                 for (int c = 0; c < headDim; c++) {
-                    int dst = kBlock + c * keyStride + length;
-                    int from = kOff + src + c;
+                    int dst = block + c * stride + length;
+                    int kFrom = kOff + src + c;
+                    int vFrom = vOff + src + c;
                     for (int t = 0; t < tokens; t++) {
-                        keys[dst + t] = k[from + t * width];
+                        keys[dst + t] = k[kFrom + t * width];
+                        values[dst + t] = v[vFrom + t * width];
                     }
                 }
             }
@@ -183,23 +184,30 @@ public final class KvCache {
         }
     }
 
-    /** Offset in {@link #values} of the block of batch entry b, key-value head g: token t's row at {@code + t·headDim}. */
+    /**
+     * Offset in {@link #keys} and in {@link #values} of the block of batch entry b, key-value head g: feature c
+     * of token t at {@code + c·stride + t}.
+     */
     int offset(int b, int g) {
-        return (b * kvHeads + g) * capacity * headDim;
-    }
-
-    /** Offset in {@link #keys} of the block of batch entry b, key-value head g: column c of token t at {@code + c·keyStride + t}. */
-    int keyOffset(int b, int g) {
-        return (b * kvHeads + g) * headDim * keyStride;
+        return (b * kvHeads + g) * headDim * stride;
     }
 
     /** Keys of batch entry b, key-value head g, tokens [0, n), as a row-major [n, headDim] copy. */
     void keysRowMajor(int b, int g, int n, float[] out, int outOff) {
-        int block = keyOffset(b, g);
+        rowMajor(keys, b, g, n, out, outOff);
+    }
+
+    /** Values of batch entry b, key-value head g, tokens [0, n), as a row-major [n, headDim] copy. */
+    void valuesRowMajor(int b, int g, int n, float[] out, int outOff) {
+        rowMajor(values, b, g, n, out, outOff);
+    }
+
+    private void rowMajor(float[] blocks, int b, int g, int n, float[] out, int outOff) {
+        int block = offset(b, g);
         for (int c = 0; c < headDim; c++) {
-            int col = block + c * keyStride;
+            int row = block + c * stride;
             for (int t = 0; t < n; t++) {
-                out[outOff + t * headDim + c] = keys[col + t];
+                out[outOff + t * headDim + c] = blocks[row + t];
             }
         }
     }

@@ -22,7 +22,8 @@ class KvCacheTest {
         assertArrayEquals(new float[]{1, 2, 3, 4}, rows);
         c.keysRowMajor(1, 0, 2, rows, 0);
         assertArrayEquals(new float[]{5, 6, 7, 8}, rows);
-        assertArrayEquals(new float[]{-5, -6, -7, -8}, Arrays.copyOfRange(c.values, c.offset(1, 0), c.offset(1, 0) + 4));
+        c.valuesRowMajor(1, 0, 2, rows, 0);
+        assertArrayEquals(new float[]{-5, -6, -7, -8}, rows);
         float[] before = c.keys.clone();
         Tensor two = Tensor.zeros(2, 2, 2);
         assertMessage(assertThrows(IllegalStateException.class, () -> c.append(two, two)),
@@ -43,25 +44,28 @@ class KvCacheTest {
     }
 
     @Test
-    void eachKeyValueHeadIsOneContiguousBlockWithKeysTransposed() {
+    void eachKeyValueHeadIsOneContiguousTransposedBlock() {
         KvCache c = new KvCache(1, 2, 2, 4);
         // one token: head 0 = (1, 2), head 1 = (3, 4); then a second token: (5, 6), (7, 8)
         c.append(new float[]{1, 2, 3, 4}, 0, new float[]{-1, -2, -3, -4}, 0, 1);
         c.append(new float[]{5, 6, 7, 8}, 0, new float[]{-5, -6, -7, -8}, 0, 1);
-        // values: head 1's rows (3, 4) and (7, 8), one after the other
-        assertArrayEquals(new float[]{-3, -4, -7, -8}, Arrays.copyOfRange(c.values, c.offset(0, 1), c.offset(0, 1) + 4));
-        // keys: transposed per head, columns keyStride apart: head 0 column 0 = (1, 5, ...), column 1 = (2, 6, ...)
-        int ks = c.keyStride;
+        // transposed per head, rows (features) stride apart: head 0 row 0 = (1, 5, ...), row 1 = (2, 6, ...)
+        int ks = c.stride;
         assertEquals(32, ks, "capacity 4 rounds up to 16, plus 16");
-        assertArrayEquals(new float[]{1, 5}, Arrays.copyOfRange(c.keys, c.keyOffset(0, 0), c.keyOffset(0, 0) + 2));
-        assertArrayEquals(new float[]{2, 6}, Arrays.copyOfRange(c.keys, c.keyOffset(0, 0) + ks, c.keyOffset(0, 0) + ks + 2));
-        assertArrayEquals(new float[]{3, 7}, Arrays.copyOfRange(c.keys, c.keyOffset(0, 1), c.keyOffset(0, 1) + 2));
-        assertArrayEquals(new float[]{4, 8}, Arrays.copyOfRange(c.keys, c.keyOffset(0, 1) + ks, c.keyOffset(0, 1) + ks + 2));
+        int h0 = c.offset(0, 0);
+        int h1 = c.offset(0, 1);
+        assertArrayEquals(new float[]{1, 5}, Arrays.copyOfRange(c.keys, h0, h0 + 2));
+        assertArrayEquals(new float[]{2, 6}, Arrays.copyOfRange(c.keys, h0 + ks, h0 + ks + 2));
+        assertArrayEquals(new float[]{3, 7}, Arrays.copyOfRange(c.keys, h1, h1 + 2));
+        assertArrayEquals(new float[]{4, 8}, Arrays.copyOfRange(c.keys, h1 + ks, h1 + ks + 2));
+        assertArrayEquals(new float[]{-3, -7}, Arrays.copyOfRange(c.values, h1, h1 + 2));
+        assertArrayEquals(new float[]{-4, -8}, Arrays.copyOfRange(c.values, h1 + ks, h1 + ks + 2));
         float[] rows = new float[4];
         c.keysRowMajor(0, 1, 2, rows, 0);
         assertArrayEquals(new float[]{3, 4, 7, 8}, rows);
-        assertEquals(4 * 2, c.offset(0, 1) - c.offset(0, 0), "a head's value block holds capacity × headDim floats");
-        assertEquals(2 * ks, c.keyOffset(0, 1) - c.keyOffset(0, 0), "a head's key block holds headDim columns");
+        c.valuesRowMajor(0, 1, 2, rows, 0);
+        assertArrayEquals(new float[]{-3, -4, -7, -8}, rows);
+        assertEquals(2 * ks, h1 - h0, "a head's block holds headDim rows");
     }
 
     @Test
@@ -74,7 +78,8 @@ class KvCacheTest {
         float[] rows = new float[4];
         c.keysRowMajor(0, 0, 2, rows, 0);
         assertArrayEquals(new float[]{1, 2, 7, 8}, rows);
-        assertArrayEquals(new float[]{-1, -2, -7, -8}, Arrays.copyOfRange(c.values, c.offset(0, 0), c.offset(0, 0) + 4));
+        c.valuesRowMajor(0, 0, 2, rows, 0);
+        assertArrayEquals(new float[]{-1, -2, -7, -8}, rows);
         assertMessage(assertThrows(IllegalArgumentException.class, () -> c.truncate(3)),
                 "truncate: length must be in [0, 2] but was 3");
         assertThrows(IllegalArgumentException.class, () -> c.truncate(-1));

@@ -73,6 +73,8 @@ final class QuickBench {
     double peakGflops1;
     double peakGflopsN;
     double bandwidthGBs;
+    /** Read bandwidth as four streams side by side (NaN without the Vector API). */
+    double bandwidth4GBs = Double.NaN;
     String peakLabel;
 
     /**
@@ -154,6 +156,10 @@ final class QuickBench {
         }
         QuickTimer.Timing b = QuickTimer.time(() -> sink[0] += vec ? VectorAnchors.readSum(big) : ScalarAnchors.readSum(big));
         bandwidthGBs = 4.0 * big.length / b.minSeconds() * 1e-9;
+        if (vec) {
+            QuickTimer.Timing b4 = QuickTimer.time(() -> sink[0] += VectorAnchors.readSum4Streams(big));
+            bandwidth4GBs = 4.0 * big.length / b4.minSeconds() * 1e-9;
+        }
         if (sink[0] == 42f) {
             notes.add("");   // keeps the sums alive
         }

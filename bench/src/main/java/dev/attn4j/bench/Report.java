@@ -124,7 +124,8 @@ public final class Report {
             }
         }
         json.put("anchors", Map.of("fmaPeakGflops1Thread", qb.peakGflops1, "fmaPeakGflopsAllThreads", qb.peakGflopsN,
-                "readBandwidthGBs", qb.bandwidthGBs, "peakLabel", qb.peakLabel));
+                "readBandwidthGBs", qb.bandwidthGBs, "readBandwidth4StreamsGBs", qb.bandwidth4GBs,
+                "peakLabel", qb.peakLabel));
         json.put("peers", qb.peers);
         List<Map<String, Object>> ms = new ArrayList<>();
         for (Measurement m : qb.results) {
@@ -179,10 +180,12 @@ public final class Report {
     }
 
     private void printAnchorsAndPeers(QuickBench qb) {
-        out.printf(Locale.ROOT, "  %s: %.1f GFLOPS on 1 thread%s; read bandwidth %.1f GB/s (1 thread, 128 MiB); best of the runs%n",
+        out.printf(Locale.ROOT, "  %s: %.1f GFLOPS on 1 thread%s; read bandwidth %.1f GB/s (1 thread, 128 MiB, one stream)%s;"
+                        + " best of the runs%n",
                 qb.peakLabel, qb.peakGflops1,
                 options.threads() > 1 ? String.format(Locale.ROOT, ", %.1f on %d threads", qb.peakGflopsN, options.threads()) : "",
-                qb.bandwidthGBs);
+                qb.bandwidthGBs, Double.isNaN(qb.bandwidth4GBs) ? ""
+                        : String.format(Locale.ROOT, ", %.1f GB/s as four streams side by side", qb.bandwidth4GBs));
         out.println("  peers:");
         qb.peers.forEach((k, v) -> out.printf(Locale.ROOT, "    %-22s %s%n", k, v));
     }
@@ -237,6 +240,19 @@ public final class Report {
             out.printf(Locale.ROOT, fmt, m.op(), m.size(), String.format(Locale.ROOT, "%.3f", a.seconds() * 1e3),
                     String.format(Locale.ROOT, "%.2f", a.rate()) + (a.unit().equals("GFLOPS") ? "" : "*"), pct,
                     ratio(a, ref), best.equals("scalar") ? "—" : ratio(a, sc), peerCol);
+        }
+        Measurement longest = null;
+        for (Measurement m : qb.results) {
+            if (m.op().equals("decode") && m.impl().equals(best) && (longest == null || m.x() > longest.x())) {
+                longest = m;
+            }
+        }
+        if (longest != null) {
+            // one step reads every cached key and value once: 2 · tokens · E floats (the 4·E² weights not counted)
+            double gbs = 2.0 * longest.x() * QuickBench.E * 4 / longest.seconds() * 1e-9;
+            out.printf(Locale.ROOT, "  decode %s reads its keys and values at %.1f GB/s: %.2f of the one-stream read bandwidth%s%n",
+                    longest.size(), gbs, gbs / qb.bandwidthGBs, Double.isNaN(qb.bandwidth4GBs) ? ""
+                            : String.format(Locale.ROOT, ", %.2f of the four-stream one", gbs / qb.bandwidth4GBs));
         }
         out.println("  rate: GFLOPS, or * Gelem/s for softmax (its flop count is not meaningful); %peak vs "
                 + "the FMA-chain peak measured above" + (qb.vectorPeak ? "." : " (— here: without the Vector API there"
