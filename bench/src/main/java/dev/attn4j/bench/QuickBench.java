@@ -75,6 +75,9 @@ final class QuickBench {
     double bandwidthGBs;
     /** Read bandwidth as four streams side by side (NaN without the Vector API). */
     double bandwidth4GBs = Double.NaN;
+    /** The same two from the median run rather than the best (what medians of other timings compare with). */
+    double bandwidthMedianGBs;
+    double bandwidth4MedianGBs = Double.NaN;
     String peakLabel;
 
     /**
@@ -156,9 +159,11 @@ final class QuickBench {
         }
         QuickTimer.Timing b = QuickTimer.time(() -> sink[0] += vec ? VectorAnchors.readSum(big) : ScalarAnchors.readSum(big));
         bandwidthGBs = 4.0 * big.length / b.minSeconds() * 1e-9;
+        bandwidthMedianGBs = 4.0 * big.length / b.medianSeconds() * 1e-9;
         if (vec) {
             QuickTimer.Timing b4 = QuickTimer.time(() -> sink[0] += VectorAnchors.readSum4Streams(big));
             bandwidth4GBs = 4.0 * big.length / b4.minSeconds() * 1e-9;
+            bandwidth4MedianGBs = 4.0 * big.length / b4.medianSeconds() * 1e-9;
         }
         if (sink[0] == 42f) {
             notes.add("");   // keeps the sums alive
