@@ -1,0 +1,134 @@
+package dev.attn4j.bench;
+
+import dev.attn4j.Kernels;
+import dev.attn4j.ScoreMask;
+
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * A/B comparison of two builds of {@code attn4j-simd} in one JVM, for kernel work on a noisy machine.
+ *
+ * <pre>java --add-modules=jdk.incubator.vector -cp bench/target/benchmarks.jar dev.attn4j.bench.AbCompare \
+ *     A.jar B.jar (gemm|flash|flash-causal|softmax) N [rounds]</pre>
+ *
+ * Each jar's {@code dev.attn4j.simd.SimdKernels} is loaded by its own class loader (the core classes are
+ * shared), both are warmed up for 3 s, then every round times one call of each, in alternating order, in
+ * thread CPU time; the result is the median over rounds of time(A) ÷ time(B), with its quartiles. Both
+ * builds run in the same phases of the machine, so the ratio holds where separate runs differ by tens of
+ * percent. Shapes: gemm N³ NN; flash one head of [N, 64] queries, keys and values; softmax N rows of N.
+ */
+public final class AbCompare {
+    private AbCompare() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 4) {
+            System.err.println("usage: AbCompare A.jar B.jar (gemm|flash|flash-causal|softmax) N [rounds]");
+            System.exit(2);
+        }
+        Kernels a = load(args[0]);
+        Kernels b = load(args[1]);
+        String op = args[2];
+        int n = Integer.parseInt(args[3]);
+        int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 31;
+        if (n < 1 || rounds < 1) {
+            throw new IllegalArgumentException("N and rounds must be ≥ 1 but were " + n + " and " + rounds);
+        }
+        Runnable ra = body(a, op, n);
+        Runnable rb = body(b, op, n);
+        long warm = System.nanoTime() + 3_000_000_000L;
+        while (System.nanoTime() < warm) {
+            ra.run();
+            rb.run();
+        }
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        double[] ratio = new double[rounds];
+        double[] ta = new double[rounds];
+        double[] tb = new double[rounds];
+        for (int i = 0; i < rounds; i++) {
+            boolean aFirst = (i & 1) == 0;
+            for (int j = 0; j < 2; j++) {
+                boolean runA = aFirst == (j == 0);
+                long t0 = mx.getCurrentThreadCpuTime();
+                (runA ? ra : rb).run();
+                long t = mx.getCurrentThreadCpuTime() - t0;
+                if (runA) {
+                    ta[i] = t;
+                } else {
+                    tb[i] = t;
+                }
+            }
+            ratio[i] = ta[i] / tb[i];
+        }
+        Arrays.sort(ratio);
+        Arrays.sort(ta);
+        Arrays.sort(tb);
+        System.out.printf(Locale.ROOT, "%s N=%d, %d rounds: time(A)/time(B) median %.3f (quartiles %.3f, %.3f); "
+                        + "median CPU ms A %.3f, B %.3f%n", op, n, rounds, ratio[rounds / 2], ratio[rounds / 4],
+                ratio[(3 * rounds) / 4], ta[rounds / 2] / 1e6, tb[rounds / 2] / 1e6);
+    }
+
+    private static Kernels load(String jar) throws Exception {
+        File f = new File(jar);
+        if (!f.isFile()) {
+            throw new IllegalArgumentException("not a file: " + jar);
+        }
+        URLClassLoader loader = new URLClassLoader(new URL[] {f.toURI().toURL()}, AbCompare.class.getClassLoader()) {
+            @Override
+            protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+                // the jar's own simd classes first, so the benchmark jar's copy of them is not used
+                if (name.startsWith("dev.attn4j.simd.")) {
+                    synchronized (getClassLoadingLock(name)) {
+                        Class<?> c = findLoadedClass(name);
+                        if (c == null) {
+                            c = findClass(name);
+                        }
+                        if (resolve) {
+                            resolveClass(c);
+                        }
+                        return c;
+                    }
+                }
+                return super.loadClass(name, resolve);
+            }
+        };
+        return (Kernels) loader.loadClass("dev.attn4j.simd.SimdKernels").getConstructor().newInstance();
+    }
+
+    private static Runnable body(Kernels k, String op, int n) {
+        Random r = new Random(1);
+        int d = 64;
+        switch (op) {
+            case "gemm" -> {
+                float[] x = QuickBench.random(r, n * n);
+                float[] y = QuickBench.random(r, n * n);
+                float[] c = new float[n * n];
+                return () -> k.gemm(false, false, n, n, n, 1f, x, 0, n, y, 0, n, 0f, c, 0, n);
+            }
+            case "flash", "flash-causal" -> {
+                float[] q = QuickBench.random(r, n * d);
+                float[] kk = QuickBench.random(r, n * d);
+                float[] v = QuickBench.random(r, n * d);
+                float[] o = new float[n * d];
+                ScoreMask mask = op.equals("flash") ? ScoreMask.none() : ScoreMask.causal(0);
+                return () -> k.flashAttention(n, n, d, d, 0.125f, q, 0, d, kk, 0, d, v, 0, d, mask, o, 0, d);
+            }
+            case "softmax" -> {
+                float[] src = QuickBench.random(r, n * n);
+                float[] w = new float[n * n];
+                return () -> {
+                    System.arraycopy(src, 0, w, 0, w.length);
+                    k.scaledSoftmax(n, n, 0.125f, w, 0, n, ScoreMask.none());
+                };
+            }
+            default -> throw new IllegalArgumentException("op must be gemm, flash, flash-causal or softmax but was " + op);
+        }
+    }
+}
