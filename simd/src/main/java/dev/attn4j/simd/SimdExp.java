@@ -101,6 +101,51 @@ final class SimdExp {
         V.cast(acc).intoArray(sum, sumOff);
     }
 
+    /**
+     * {@link #expAffineSum} over {@code rows} rows of {@code count} whole vectors each, rows {@code ld} floats
+     * apart from {@code off}, with stride one vector and row r's shift {@code shift[r]} (a scalar): row r's
+     * lane sums go to {@code sum[r·L …]}. Each row gets exactly the operations of one
+     * {@code expAffineSum(a, off + r·ld, L, count, scale, shift[r], null, 0, sum, r·L)} call; this form only
+     * saves the per-call set-up, which dominates for short rows (8 vectors: half the time of the call).
+     */
+    static void expAffineRows(float[] a, int off, int ld, int rows, int count, float scale, float[] shift,
+                              float[] sum) {
+        int lanes = S.length();
+        FloatVector sv = V.cast(FloatVector.broadcast(S, scale));
+        FloatVector lnHi = V.cast(FloatVector.broadcast(S, -LN2_HI));
+        FloatVector lnLo = V.cast(FloatVector.broadcast(S, -LN2_LO));
+        FloatVector c4 = V.cast(FloatVector.broadcast(S, C4));
+        FloatVector c3 = V.cast(FloatVector.broadcast(S, C3));
+        FloatVector c2 = V.cast(FloatVector.broadcast(S, C2));
+        FloatVector one = V.cast(FloatVector.broadcast(S, 1f));
+        for (int row = 0; row < rows; row++) {
+            FloatVector hv = V.cast(FloatVector.broadcast(S, shift[row]));
+            FloatVector acc = V.cast(FloatVector.zero(S));
+            int end = off + row * ld + count * lanes;
+            for (int i = off + row * ld; i < end; i += lanes) {
+                FloatVector x = V.cast(V.cast(FloatVector.fromArray(S, a, i)).fma(sv, hv));
+                VectorMask<Float> under = x.lt(UNDERFLOW);
+                FloatVector t = V.cast(V.cast(x).fma(LOG2E, MAGIC));
+                FloatVector n = V.cast(V.cast(t).sub(MAGIC));
+                FloatVector r = V.cast(V.cast(n).fma(lnHi, x));
+                r = V.cast(V.cast(n).fma(lnLo, r));
+                FloatVector p = V.cast(V.cast(r).fma(C6, C5));
+                p = V.cast(V.cast(p).fma(r, c4));
+                p = V.cast(V.cast(p).fma(r, c3));
+                p = V.cast(V.cast(p).fma(r, c2));
+                p = V.cast(V.cast(p).fma(r, one));
+                p = V.cast(V.cast(p).fma(r, one));
+                IntVector bits = VI.cast(VI.cast(VI.cast(V.cast(t).reinterpretAsInts()).lanewise(VectorOperators.LSHL, 23))
+                        .add(127 << 23));
+                FloatVector scale2n = V.cast(VI.cast(bits).reinterpretAsFloats());
+                FloatVector e = V.cast(V.cast(V.cast(p).mul(scale2n)).blend(0f, under));
+                V.cast(e).intoArray(a, i);
+                acc = V.cast(acc).add(e);
+            }
+            V.cast(acc).intoArray(sum, row * lanes);
+        }
+    }
+
     /** The scalar twin of the vector exp in {@link #expAffineSum}: the same operations, so the same bits. */
     static float exp(float x) {
         if (x < UNDERFLOW) {

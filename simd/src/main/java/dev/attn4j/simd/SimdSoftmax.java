@@ -27,10 +27,19 @@ final class SimdSoftmax {
     private SimdSoftmax() {
     }
 
+    /** Most rows per block of {@link #unmaskedRows}. */
+    static final int BLOCK_ROWS = 32;
+    /** Floats per block of {@link #unmaskedRows} (fewer rows when they are long): half of a 512 KiB L2. */
+    static final int BLOCK_FLOATS = 64 * 1024;
+
     static void scaledSoftmax(int rows, int cols, float scale, float[] x, int xOff, int ldx, ScoreMask mask) {
         boolean simple = mask.additive() == null && mask.blocked() == null && mask.keyPadding() == null;
+        int first = 0;
+        if (mask.isNone() && cols % L == 0) {
+            first = unmaskedRows(rows, cols, scale, x, xOff, ldx);
+        }
         float[] lanes = new float[L]; // one small buffer per call for the fixed-order lane sums
-        for (int i = 0; i < rows; i++) {
+        for (int i = first; i < rows; i++) {
             int off = xOff + i * ldx;
             int limit = mask.causalLimit(i, cols);
             // Masked tail of a causal row: exactly zero after softmax.
@@ -57,6 +66,43 @@ final class SimdSoftmax {
             }
             normalize(x, off, limit, 1f / sum);
         }
+    }
+
+    /**
+     * Unmasked rows of whole vectors, in blocks of rows: the maxima of a block, one
+     * {@link SimdExp#expAffineRows} call for the block's exps, then the normalizations. The same operations per
+     * row as the row-by-row path (so the same bits), but one call sets up the exp for many rows, and a row's
+     * chain of dependent steps (max, exp, lane sum, division, scaling) overlaps its neighbours': measured
+     * 1.2x faster for rows of 64 and 128 floats, 1.1x for 256 to 1024, no different at 2048. Stops before the
+     * first block containing a row whose max is -∞ (every score -∞ or NaN) and returns the index of the first
+     * row left for the row-by-row path.
+     */
+    private static int unmaskedRows(int rows, int cols, float scale, float[] x, int xOff, int ldx) {
+        int blockRows = Math.max(1, Math.min(BLOCK_ROWS, BLOCK_FLOATS / cols));
+        float[] shift = new float[blockRows];
+        float[] lanes = new float[blockRows * L];
+        int vecs = cols / L;
+        for (int r0 = 0; r0 < rows; r0 += blockRows) {
+            int block = Math.min(blockRows, rows - r0);
+            for (int r = 0; r < block; r++) {
+                float max = scaledMax(x, xOff + (r0 + r) * ldx, cols, scale);
+                if (max == Float.NEGATIVE_INFINITY) {
+                    return r0;
+                }
+                shift[r] = -max;
+            }
+            SimdExp.expAffineRows(x, xOff + r0 * ldx, ldx, block, vecs, scale, shift, lanes);
+            for (int r = 0; r < block; r++) {
+                int off = xOff + (r0 + r) * ldx;
+                float sum = VectorWidth.sumLanes(lanes, r * L);
+                if (Float.isNaN(sum)) {
+                    java.util.Arrays.fill(x, off, off + cols, Float.NaN);
+                } else {
+                    normalize(x, off, cols, 1f / sum);
+                }
+            }
+        }
+        return rows;
     }
 
     /**

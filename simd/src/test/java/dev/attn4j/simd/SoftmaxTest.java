@@ -183,6 +183,47 @@ class SoftmaxTest {
         }
     }
 
+    /**
+     * Unmasked rows of whole vectors go through the block path (SimdSoftmax.unmaskedRows); a causal mask that hides nothing
+     * sends the same rows through the row-by-row path: the floats must be identical, including rows of
+     * -∞ (all masked), NaN, +∞ and huge scores, which make the block path hand its block back.
+     */
+    @Test
+    void rowBlocksEqualTheRowByRowPathBitwise() {
+        Random rnd = new Random(11);
+        ScoreMask hidesNothing = ScoreMask.causal(1 << 20);
+        // up to rows long enough that a block holds fewer rows than BLOCK_ROWS
+        int longest = 2 * SimdSoftmax.BLOCK_FLOATS / SimdSoftmax.BLOCK_ROWS / LANES;
+        for (int vecs = 1; vecs <= longest; vecs = vecs * 2 + 1) {
+            int cols = vecs * LANES;
+            for (int rows : new int[] {1, 7, 33, 70}) {
+                for (int special = -1; special < 4; special++) {
+                    int ldx = cols + rnd.nextInt(3);
+                    float[] x = new float[rows * ldx + 5];
+                    for (int i = 0; i < x.length; i++) {
+                        x[i] = (float) (rnd.nextGaussian() * (special == 3 ? 1e30 : 6));
+                    }
+                    if (special >= 0 && special < 3) {
+                        int row = rnd.nextInt(rows);
+                        float v = special == 0 ? Float.NEGATIVE_INFINITY : special == 1 ? Float.NaN : Float.POSITIVE_INFINITY;
+                        int count = special == 0 ? cols : 1;
+                        for (int j = 0; j < count; j++) {
+                            x[2 + row * ldx + (special == 0 ? j : rnd.nextInt(cols))] = v;
+                        }
+                    }
+                    for (float scale : new float[] {0.125f, -0.5f}) {
+                        float[] block = x.clone();
+                        float[] byRow = x.clone();
+                        simd.scaledSoftmax(rows, cols, scale, block, 2, ldx, ScoreMask.none());
+                        simd.scaledSoftmax(rows, cols, scale, byRow, 2, ldx, hidesNothing);
+                        assertTrue(Arrays.equals(block, byRow), "cols " + cols + ", rows " + rows + ", special "
+                                + special + ", scale " + scale);
+                    }
+                }
+            }
+        }
+    }
+
     /** Runs both kernels on copies of x and checks every entry against the bound in the class comment. */
     private void check(int rows, int cols, float scale, float[] x, int xOff, int ldx, ScoreMask mask) {
         float[] got = x.clone();
