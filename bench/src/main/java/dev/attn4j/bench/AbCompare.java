@@ -16,13 +16,14 @@ import java.util.Random;
  * A/B comparison of two builds of {@code attn4j-simd} in one JVM, for kernel work on a noisy machine.
  *
  * <pre>java --add-modules=jdk.incubator.vector -cp bench/target/benchmarks.jar dev.attn4j.bench.AbCompare \
- *     A.jar B.jar (gemm|flash|flash-causal|softmax) N [rounds]</pre>
+ *     A.jar B.jar (gemm|flash|flash-causal|softmax|decode) N [rounds]</pre>
  *
  * Each jar's {@code dev.attn4j.simd.SimdKernels} is loaded by its own class loader (the core classes are
  * shared), both are warmed up for 3 s, then every round times one call of each, in alternating order, in
  * thread CPU time; the result is the median over rounds of time(A) ÷ time(B), with its quartiles. Both
  * builds run in the same phases of the machine, so the ratio holds where separate runs differ by tens of
- * percent. Shapes: gemm N³ NN; flash one head of [N, 64] queries, keys and values; softmax N rows of N.
+ * percent. Shapes: gemm N³ NN; flash one head of [N, 64] queries, keys and values; softmax N rows of N; decode
+ * the kernels of one decode step, 8 heads of 64 against N cached tokens.
  */
 public final class AbCompare {
     private AbCompare() {
@@ -30,7 +31,7 @@ public final class AbCompare {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 4) {
-            System.err.println("usage: AbCompare A.jar B.jar (gemm|flash|flash-causal|softmax) N [rounds]");
+            System.err.println("usage: AbCompare A.jar B.jar (gemm|flash|flash-causal|softmax|decode) N [rounds]");
             System.exit(2);
         }
         Kernels a = load(args[0]);
@@ -128,7 +129,26 @@ public final class AbCompare {
                     k.scaledSoftmax(n, n, 0.125f, w, 0, n, ScoreMask.none());
                 };
             }
-            default -> throw new IllegalArgumentException("op must be gemm, flash, flash-causal or softmax but was " + op);
+            case "decode" -> {
+                // the kernels of one decode step of 8 heads, d = 64, against N cached tokens held as a KvCache
+                // holds them (transposed per head, rows N + 32 floats apart): q·Kᵀ, softmax, p·V as GEMV
+                int heads = 8;
+                int stride = n + 32;
+                float[] q = QuickBench.random(r, heads * d);
+                float[] kt = QuickBench.random(r, heads * d * stride);
+                float[] vt = QuickBench.random(r, heads * d * stride);
+                float[] p = new float[n];
+                float[] o = new float[heads * d];
+                return () -> {
+                    for (int h = 0; h < heads; h++) {
+                        k.gemm(false, false, 1, n, d, 1f, q, h * d, d, kt, h * d * stride, stride, 0f, p, 0, n);
+                        k.scaledSoftmax(1, n, 0.125f, p, 0, n, ScoreMask.none());
+                        k.gemv(d, n, vt, h * d * stride, stride, p, 0, o, h * d);
+                    }
+                };
+            }
+            default -> throw new IllegalArgumentException("op must be gemm, flash, flash-causal, softmax or decode but was "
+                    + op);
         }
     }
 }

@@ -500,16 +500,6 @@ final class SimdGemm {
                 int bound = S.loopBound(w);
                 for (int pc = 0; pc < k; pc += KC) {
                     int kc = Math.min(KC, k - pc);
-                    if (PAIR && aCol == 1 && w == 8 * L && k - pc >= 2 * KC) {
-                        int ai = aOff + i * aRow + pc;
-                        int br = bOff + pc * ldb + jc;
-                        pair8(KC, a, ai, ai + KC, b, br, br + KC * ldb, ldb, acc, 0, w);
-                        foldStrip(acc, w, bound, alpha, beta, pc, c, crow + jc);
-                        System.arraycopy(acc, w, acc, 0, w);
-                        foldStrip(acc, w, bound, alpha, beta, pc + KC, c, crow + jc);
-                        pc += KC; // plus the loop's KC
-                        continue;
-                    }
                     if (aCol == 1 && w * KC <= L2_HALF_FLOATS) {
                         // narrow C (P·V of a decode step): the whole strip stays in registers while the rows of
                         // the depth block stream past, the same fma chain per element as below
@@ -571,51 +561,6 @@ final class SimdGemm {
                 }
             }
         }
-    }
-
-    static final boolean PAIR = Boolean.getBoolean("xx.pair");
-
-    private static void pair8(int n, float[] w, int wOff, int wOff2, float[] v, int vOff, int vOff2, int ldv,
-                              float[] out, int oOff, int oOff2) {
-        FloatVector a0 = V.cast(FloatVector.zero(S)), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-        FloatVector a4 = a0, a5 = a0, a6 = a0, a7 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
-        int row = vOff, row2 = vOff2;
-        for (int j = 0; j < n; j++, row += ldv, row2 += ldv) {
-            FloatVector wj = V.cast(FloatVector.broadcast(S, w[wOff + j]));
-            a0 = V.cast(FloatVector.fromArray(S, v, row)).fma(wj, a0);
-            a1 = V.cast(FloatVector.fromArray(S, v, row + L)).fma(wj, a1);
-            a2 = V.cast(FloatVector.fromArray(S, v, row + 2 * L)).fma(wj, a2);
-            a3 = V.cast(FloatVector.fromArray(S, v, row + 3 * L)).fma(wj, a3);
-            a4 = V.cast(FloatVector.fromArray(S, v, row + 4 * L)).fma(wj, a4);
-            a5 = V.cast(FloatVector.fromArray(S, v, row + 5 * L)).fma(wj, a5);
-            a6 = V.cast(FloatVector.fromArray(S, v, row + 6 * L)).fma(wj, a6);
-            a7 = V.cast(FloatVector.fromArray(S, v, row + 7 * L)).fma(wj, a7);
-            FloatVector wk = V.cast(FloatVector.broadcast(S, w[wOff2 + j]));
-            b0 = V.cast(FloatVector.fromArray(S, v, row2)).fma(wk, b0);
-            b1 = V.cast(FloatVector.fromArray(S, v, row2 + L)).fma(wk, b1);
-            b2 = V.cast(FloatVector.fromArray(S, v, row2 + 2 * L)).fma(wk, b2);
-            b3 = V.cast(FloatVector.fromArray(S, v, row2 + 3 * L)).fma(wk, b3);
-            b4 = V.cast(FloatVector.fromArray(S, v, row2 + 4 * L)).fma(wk, b4);
-            b5 = V.cast(FloatVector.fromArray(S, v, row2 + 5 * L)).fma(wk, b5);
-            b6 = V.cast(FloatVector.fromArray(S, v, row2 + 6 * L)).fma(wk, b6);
-            b7 = V.cast(FloatVector.fromArray(S, v, row2 + 7 * L)).fma(wk, b7);
-        }
-        V.cast(a0).intoArray(out, oOff);
-        V.cast(a1).intoArray(out, oOff + L);
-        V.cast(a2).intoArray(out, oOff + 2 * L);
-        V.cast(a3).intoArray(out, oOff + 3 * L);
-        V.cast(a4).intoArray(out, oOff + 4 * L);
-        V.cast(a5).intoArray(out, oOff + 5 * L);
-        V.cast(a6).intoArray(out, oOff + 6 * L);
-        V.cast(a7).intoArray(out, oOff + 7 * L);
-        V.cast(b0).intoArray(out, oOff2);
-        V.cast(b1).intoArray(out, oOff2 + L);
-        V.cast(b2).intoArray(out, oOff2 + 2 * L);
-        V.cast(b3).intoArray(out, oOff2 + 3 * L);
-        V.cast(b4).intoArray(out, oOff2 + 4 * L);
-        V.cast(b5).intoArray(out, oOff2 + 5 * L);
-        V.cast(b6).intoArray(out, oOff2 + 6 * L);
-        V.cast(b7).intoArray(out, oOff2 + 7 * L);
     }
 
     /** Folds the strip's sums for the depth block starting at {@code pc} into {@code c[ci …]}. */
