@@ -73,6 +73,47 @@ public abstract class Kernels {
     public final void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                            float beta, float[] c, int cOff, int ldc) {
+        if (checkGemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc)) {
+            doGemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        }
+    }
+
+    /** Runs {@code step.accept(i)} for every i in [0, count), possibly in parallel, and returns when all are done. */
+    @FunctionalInterface
+    public interface Steps {
+        void run(int count, java.util.function.IntConsumer step);
+    }
+
+    /**
+     * {@link #gemm} with the kernel set's own independent steps run through {@code steps}, for parallel kernels:
+     * the same floats as {@link #gemm}, whatever {@code steps} does (one thread or many, any order). Returns
+     * false, having written nothing, when this kernel set has no such path for the problem; the caller then
+     * splits the problem itself. The SIMD kernels pack op(B) once per depth block and share it between steps,
+     * where splitting C into panels would pack the whole of op(B) once per panel.
+     *
+     * @throws NullPointerException     as {@link #gemm}, and if steps is null
+     * @throws IllegalArgumentException as {@link #gemm}
+     */
+    public final boolean gemmInSteps(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                     float beta, float[] c, int cOff, int ldc, Steps steps) {
+        Objects.requireNonNull(steps, "steps");
+        if (!checkGemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc)) {
+            return true; // an empty C: nothing to do
+        }
+        return doGemmInSteps(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, steps);
+    }
+
+    /** {@link #gemmInSteps} after its checks (m, n ≥ 1); this default has no such path. */
+    protected boolean doGemmInSteps(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                    float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                    float beta, float[] c, int cOff, int ldc, Steps steps) {
+        return false;
+    }
+
+    /** The checks of {@link #gemm}; false when C is empty (nothing to compute). */
+    private static boolean checkGemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
+                                     float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
         Objects.requireNonNull(a, "a");
         Objects.requireNonNull(b, "b");
         Objects.requireNonNull(c, "c");
@@ -81,11 +122,11 @@ public abstract class Kernels {
         checkView("gemm", "b", b.length, bOff, ldb, transB ? n : k, transB ? k : n);
         checkView("gemm", "c", c.length, cOff, ldc, m, n);
         if (m == 0 || n == 0) {
-            return;
+            return false;
         }
         checkNoOverlap("gemm", "c", c, cOff, ldc, m, n, "a", a, aOff, lda, transA ? k : m, transA ? m : k);
         checkNoOverlap("gemm", "c", c, cOff, ldc, m, n, "b", b, bOff, ldb, transB ? n : k, transB ? k : n);
-        doGemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        return true;
     }
 
     /**

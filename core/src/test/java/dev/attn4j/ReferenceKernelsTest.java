@@ -154,4 +154,22 @@ class ReferenceKernelsTest {
                 ref.gemm(false, false, 1, 1, 1, 1f, null, 0, 1, new float[1], 0, 1, 0f, c, 0, 1));
         assertArrayEquals(new float[]{1, 2, 3, 4}, c);
     }
+
+    @Test
+    void gemmInStepsChecksLikeGemmAndTheReferenceDeclines() {
+        float[] c = {1, 2, 3, 4};
+        Kernels.Steps none = (count, step) -> {
+            throw new AssertionError("no step expected");
+        };
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
+                ref.gemmInSteps(false, false, 2, 2, 3, 1f, new float[5], 0, 3, new float[6], 0, 2, 0f, c, 0, 2, none));
+        assertTrue(e.getMessage().contains("a view [2, 3]"), e.getMessage());
+        assertThrows(NullPointerException.class, () ->
+                ref.gemmInSteps(false, false, 2, 2, 2, 1f, new float[4], 0, 2, new float[4], 0, 2, 0f, c, 0, 2, null));
+        assertEquals(false, ref.gemmInSteps(false, false, 2, 2, 2, 1f, new float[4], 0, 2, new float[4], 0, 2, 0f,
+                c, 0, 2, none), "the reference has no stepped path");
+        assertEquals(true, ref.gemmInSteps(false, false, 0, 2, 2, 1f, new float[0], 0, 2, new float[4], 0, 2, 0f,
+                c, 0, 2, none), "an empty C is done");
+        assertArrayEquals(new float[]{1, 2, 3, 4}, c);
+    }
 }

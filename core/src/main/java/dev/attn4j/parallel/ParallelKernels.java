@@ -10,9 +10,11 @@ import java.util.concurrent.Executor;
  * Kernels that split large calls into independent panels and run them on a caller-supplied executor
  * (see {@link WorkItems}); small calls run on the calling thread.
  *
- * <p><b>Bitwise-identical at any thread count.</b> GEMM is split over row panels of C (or column
- * panels when C has few rows), never over k, and relies on the determinism contract of
- * {@link Kernels#gemm}: each element's value does not depend on the panel it is computed in. Fused
+ * <p><b>Bitwise-identical at any thread count.</b> GEMM runs through the base's {@link Kernels#gemmInSteps}
+ * when it has such a path for the problem (the SIMD kernels: op(B) packed once per depth block and shared, blocks of
+ * rows of C as parallel steps); otherwise it is split over row panels of C (or column panels when C has few
+ * rows), never over k, and relies on the determinism contract of {@link Kernels#gemm}: each element's value
+ * does not depend on the panel it is computed in. Fused
  * attention and softmax are split over query rows, whose results do not depend on their neighbours.
  * The weighted sum and the matrix–vector product are memory-bound and short: they run on the calling thread.
  */
@@ -90,6 +92,10 @@ public final class ParallelKernels extends Kernels {
         long macs = (long) m * n * Math.max(k, 1);
         if (parallelism == 1 || macs < MIN_PARALLEL_MACS) {
             base.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        if (base.gemmInSteps(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
+                (count, step) -> WorkItems.run(executor, parallelism, count, step))) {
             return;
         }
         int target = parallelism * GEMM_ITEMS_PER_THREAD;

@@ -4,6 +4,7 @@ import static dev.attn4j.simd.GemmMicroKernels.ACCUMULATE;
 import static dev.attn4j.simd.GemmMicroKernels.FIRST_BETA;
 import static dev.attn4j.simd.GemmMicroKernels.FIRST_BETA0;
 
+import dev.attn4j.Kernels;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -263,7 +264,7 @@ final class SimdGemm {
             int nc = Math.min(ncBlock, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
+                packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp, 0);
                 int mode = pc > 0 ? ACCUMULATE : beta == 0f ? FIRST_BETA0 : FIRST_BETA;
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
@@ -303,17 +304,72 @@ final class SimdGemm {
                             }
                         }
                     } else {
-                        for (int jr = 0; jr < nc; jr += NR) {
-                            int nr = Math.min(NR, nc - jr);
-                            for (int ir = 0; ir < mc; ir += MR) {
-                                tile(kc, ap, ir, bp, jr, Math.min(MR, mc - ir), nr,
-                                        c, cOff + (ic + ir) * ldc + jc + jr, ldc, alpha, beta, mode, tile);
-                            }
-                        }
+                        block(kc, ap, bp, mc, nc, c, cOff + ic * ldc + jc, ldc, alpha, beta, mode, tile);
                     }
                 }
             }
         }
+    }
+
+    /** The tiles of one packed mc×nc block of C at ci, column micro-panel by column micro-panel. */
+    private static void block(int kc, float[] ap, float[] bp, int mc, int nc, float[] c, int ci, int ldc,
+                              float alpha, float beta, int mode, float[] tile) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            for (int ir = 0; ir < mc; ir += MR) {
+                tile(kc, ap, ir, bp, jr, Math.min(MR, mc - ir), nr, c, ci + ir * ldc + jr, ldc, alpha, beta, mode, tile);
+            }
+        }
+    }
+
+    /** Column micro-panels per step when op(B) is packed in parallel. */
+    private static final int PACK_STEP_PANELS = 8;
+
+    /**
+     * The packed path with its independent steps run through {@code steps} (for parallel kernels): per depth
+     * block, op(B)'s block is packed once, in column chunks run as steps, into the calling thread's buffer,
+     * which every step then reads; then each MC-row block of C runs as a step, packing its rows of op(A) into
+     * its own thread's buffer. Each element of C gets the operations of {@link #gemmPacked}, in the same order,
+     * so the floats do not depend on how the steps are run. Returns false, doing nothing, for the problems
+     * {@link #gemm} serves another way (k = 0, the direct path, short depth, narrow C): parallel kernels split
+     * those into panels.
+     */
+    static boolean gemmShared(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float beta, float[] c, int cOff, int ldc, Kernels.Steps steps) {
+        if (k == 0 || usesDirectPath(transB, m, n, k) || k <= SHORT_DEPTH || n <= IN_PLACE_A_MAX_N) {
+            return false;
+        }
+        int ncMax = Math.min(NC, roundUp(n, NR));
+        int mcMax = Math.min(MC, roundUp(m, MR));
+        int kcMax = Math.min(KC, k);
+        float[] bp = WORKSPACE.get().packedB(kcMax * ncMax);
+        // half-height row blocks: twice the steps to balance between threads of unequal speed (the bits do
+        // not depend on the block height)
+        int mcStep = Math.max(MR, MC / 2 / MR * MR);
+        int blocks = (m + mcStep - 1) / mcStep;
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            int chunk = PACK_STEP_PANELS * NR;
+            int chunks = (nc + chunk - 1) / chunk;
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                int jb = jc;
+                int pb = pc;
+                steps.run(chunks, s -> packB(transB, b, bOff, ldb, pb, kc, jb + s * chunk,
+                        Math.min(chunk, nc - s * chunk), bp, s * chunk * kc));
+                int mode = pc > 0 ? ACCUMULATE : beta == 0f ? FIRST_BETA0 : FIRST_BETA;
+                steps.run(blocks, s -> {
+                    Workspace ws = WORKSPACE.get();
+                    int ic = s * mcStep;
+                    int mc = Math.min(mcStep, m - ic);
+                    float[] ap = ws.packedA(kcMax * mcMax);
+                    packA(transA, a, aOff, lda, ic, mc, pb, kc, ap);
+                    block(kc, ap, bp, mc, nc, c, cOff + ic * ldc + jb, ldc, alpha, beta, mode, ws.tile);
+                });
+            }
+        }
+        return true;
     }
 
     /** One mr×nr tile of C at ci from micro-panels ir (of Ap) and jr (of Bp). */
@@ -439,13 +495,14 @@ final class SimdGemm {
     }
 
     /**
-     * Packs op(B)[pc:+kc, jc:+nc] into NR-column micro-panels: element (p, jr + j) at {@code bp[jr·kc + p·NR + j]},
+     * Packs op(B)[pc:+kc, jc:+nc] into NR-column micro-panels: element (p, jr + j) at {@code bp[bpOff + jr·kc + p·NR + j]},
      * columns past nc zero. op(B)_pj is {@code b[bOff + p·ldb + j]}, or {@code b[bOff + j·ldb + p]} when transposed.
      */
-    static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp) {
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp,
+                      int bpOff) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
-            int base = jr * kc;
+            int base = bpOff + jr * kc;
             if (transB) {
                 // columns of op(B) are rows of B: read each contiguously, write it with stride NR
                 for (int j = 0; j < nr; j++) {

@@ -35,6 +35,14 @@ public final class SimdKernels extends Kernels {
     }
 
     @Override
+    protected boolean doGemmInSteps(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                    float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                    float beta, float[] c, int cOff, int ldc, Steps steps) {
+        return SimdGemm.gemmShared(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
+                steps);
+    }
+
+    @Override
     protected void doScaledSoftmax(int rows, int cols, float scale, float[] x, int xOff, int ldx, ScoreMask mask) {
         SimdSoftmax.scaledSoftmax(rows, cols, scale, x, xOff, ldx, mask);
     }

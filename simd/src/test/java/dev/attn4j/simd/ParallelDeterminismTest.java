@@ -11,6 +11,7 @@ import java.util.Random;
 import java.util.concurrent.ForkJoinPool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -64,6 +65,43 @@ class ParallelDeterminismTest {
                 }
             }
         }
+    }
+
+    /**
+     * The shared-packing path that parallel GEMM uses: taken for a large packed problem, the same floats as
+     * gemm when the steps run in reverse order, and declined (C untouched) for a short-depth problem.
+     */
+    @Test
+    void gemmInStepsIsTheSameInAnyStepOrder() {
+        Kernels simd = Kernels.best();
+        Random r = new Random(9);
+        int m = 300, n = 2100, k = 1100; // several row blocks, two column blocks, three depth blocks
+        for (boolean tb : new boolean[] {false, true}) {
+            float[] a = random(r, m * k);
+            float[] b = random(r, k * n);
+            float[] c0 = random(r, m * n);
+            float[] expected = c0.clone();
+            simd.gemm(false, tb, m, n, k, 0.75f, a, 0, k, b, 0, tb ? k : n, 2f, expected, 0, n);
+            float[] c = c0.clone();
+            int[] stepsRun = {0};
+            boolean taken = simd.gemmInSteps(false, tb, m, n, k, 0.75f, a, 0, k, b, 0, tb ? k : n, 2f, c, 0, n,
+                    (count, step) -> {
+                        for (int i = count - 1; i >= 0; i--) {
+                            step.accept(i);
+                            stepsRun[0]++;
+                        }
+                    });
+            assertTrue(taken, "the packed problem takes the shared path");
+            assertTrue(stepsRun[0] > 6, "steps: " + stepsRun[0]);
+            assertTrue(Arrays.equals(expected, c), "transB=" + tb);
+        }
+        float[] a = random(r, 100 * 64);
+        float[] b = random(r, 64 * 300);
+        float[] c = random(r, 100 * 300);
+        float[] before = c.clone();
+        assertFalse(simd.gemmInSteps(false, false, 100, 300, 64, 1f, a, 0, 64, b, 0, 300, 0f, c, 0, 300,
+                (count, step) -> { throw new AssertionError("no step expected"); }), "short depth is declined");
+        assertTrue(Arrays.equals(before, c), "a declined call writes nothing");
     }
 
     @Test
