@@ -306,7 +306,8 @@ public final class MultiHeadAttention {
      * L new queries to every cached token, causally aligned to the end: query i sees cached tokens
      * t ≤ n − L + i, where n is the cache length after appending. For self-attention decoding pass the
      * same new tokens as query, key and value (L = T). With L = 1 this runs on the GEMV path
-     * (q·Kᵀ over the transposed cached keys → scaled softmax → p·V, both products on GEMM's direct path).
+     * (q·Kᵀ over the transposed cached keys on GEMM's direct path → scaled softmax → p·V as a GEMV over the
+     * transposed cached values).
      *
      * @param query [B, L, E]; key [B, T, kdim]; value [B, T, vdim], with B = cache.batch()
      * @param cache modified: T tokens appended

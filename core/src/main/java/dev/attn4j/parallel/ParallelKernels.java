@@ -32,8 +32,9 @@ public final class ParallelKernels extends Kernels {
     /** Items per thread, so that uneven panels (and a thread that starts late) still balance. */
     static final int ITEMS_PER_THREAD = 4;
     /**
-     * GEMM items per thread: fewer than {@link #ITEMS_PER_THREAD}, because every GEMM item packs the whole of
-     * op(B) again (a row panel needs every column): with 2 threads on 2048³, 8 row panels of 256 ran at 1.3–1.5×
+     * GEMM panels per thread, when GEMM is split into panels (the base has no {@link Kernels#gemmInSteps} path
+     * for the problem): fewer than {@link #ITEMS_PER_THREAD}, because every panel packs the whole of op(B)
+     * again (a row panel needs every column): with 2 threads on 2048³, 8 row panels of 256 ran at 1.3–1.5×
      * one thread and 4 panels of 512 at 1.9–2.0× in the same runs.
      */
     static final int GEMM_ITEMS_PER_THREAD = 2;

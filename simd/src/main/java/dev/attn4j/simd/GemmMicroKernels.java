@@ -29,6 +29,11 @@ final class GemmMicroKernels {
     /** Later depth blocks: {@code c = fma(α, acc, c)}. */
     static final int ACCUMULATE = 2;
 
+    /** The update mode of the depth block starting at {@code pc}. */
+    static int mode(int pc, float beta) {
+        return pc > 0 ? ACCUMULATE : beta == 0f ? FIRST_BETA0 : FIRST_BETA;
+    }
+
     /** Sink for the C-tile touch loads; written only if their sum equals {@link #TOUCH_SENTINEL}. */
     static float touched;
     /** An arbitrary value the touch sum practically never equals (a sum of C values would have to hit it exactly). */

@@ -1,6 +1,5 @@
 package dev.attn4j.simd;
 
-import static dev.attn4j.simd.GemmMicroKernels.ACCUMULATE;
 import static dev.attn4j.simd.GemmMicroKernels.FIRST_BETA;
 import static dev.attn4j.simd.GemmMicroKernels.FIRST_BETA0;
 
@@ -265,7 +264,7 @@ final class SimdGemm {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp, 0);
-                int mode = pc > 0 ? ACCUMULATE : beta == 0f ? FIRST_BETA0 : FIRST_BETA;
+                int mode = GemmMicroKernels.mode(pc, beta);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     if (inPlaceA) {
@@ -328,7 +327,7 @@ final class SimdGemm {
     /**
      * The packed path with its independent steps run through {@code steps} (for parallel kernels): per depth
      * block, op(B)'s block is packed once, in column chunks run as steps, into the calling thread's buffer,
-     * which every step then reads; then each MC-row block of C runs as a step, packing its rows of op(A) into
+     * which every step then reads; then each block of MC/2 rows of C runs as a step, packing its rows of op(A) into
      * its own thread's buffer. Each element of C gets the operations of {@link #gemmPacked}, in the same order,
      * so the floats do not depend on how the steps are run. Returns false, doing nothing, for the problems
      * {@link #gemm} serves another way (k = 0, the direct path, short depth, narrow C): parallel kernels split
@@ -341,12 +340,12 @@ final class SimdGemm {
             return false;
         }
         int ncMax = Math.min(NC, roundUp(n, NR));
-        int mcMax = Math.min(MC, roundUp(m, MR));
         int kcMax = Math.min(KC, k);
         float[] bp = WORKSPACE.get().packedB(kcMax * ncMax);
         // half-height row blocks: twice the steps to balance between threads of unequal speed (the bits do
         // not depend on the block height)
         int mcStep = Math.max(MR, MC / 2 / MR * MR);
+        int mcMax = Math.min(mcStep, roundUp(m, MR));
         int blocks = (m + mcStep - 1) / mcStep;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
@@ -358,7 +357,7 @@ final class SimdGemm {
                 int pb = pc;
                 steps.run(chunks, s -> packB(transB, b, bOff, ldb, pb, kc, jb + s * chunk,
                         Math.min(chunk, nc - s * chunk), bp, s * chunk * kc));
-                int mode = pc > 0 ? ACCUMULATE : beta == 0f ? FIRST_BETA0 : FIRST_BETA;
+                int mode = GemmMicroKernels.mode(pc, beta);
                 steps.run(blocks, s -> {
                     Workspace ws = WORKSPACE.get();
                     int ic = s * mcStep;
@@ -623,7 +622,7 @@ final class SimdGemm {
     /** Folds the strip's sums for the depth block starting at {@code pc} into {@code c[ci …]}. */
     private static void foldStrip(float[] acc, int w, int bound, float alpha, float beta, int pc, float[] c, int ci) {
         FloatVector alphaV = V.cast(FloatVector.broadcast(S, alpha));
-        int mode = pc > 0 ? ACCUMULATE : beta == 0f ? FIRST_BETA0 : FIRST_BETA;
+        int mode = GemmMicroKernels.mode(pc, beta);
         int j = 0;
         for (; j < bound; j += L) {
             FloatVector accV = V.cast(FloatVector.fromArray(S, acc, j));
