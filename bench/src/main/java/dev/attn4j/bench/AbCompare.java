@@ -16,13 +16,14 @@ import java.util.Random;
  * A/B comparison of two builds of {@code attn4j-simd} in one JVM, for kernel work on a noisy machine.
  *
  * <pre>java --add-modules=jdk.incubator.vector -cp bench/target/benchmarks.jar dev.attn4j.bench.AbCompare \
- *     A.jar B.jar (gemm|flash|flash-causal|softmax|decode) N [rounds]</pre>
+ *     A.jar B.jar (gemm|gemm-pv|gemm-qk|flash|flash-causal|softmax|decode) N [rounds]</pre>
  *
  * Each jar's {@code dev.attn4j.simd.SimdKernels} is loaded by its own class loader (the core classes are
  * shared), both are warmed up for 3 s, then every round times one call of each, in alternating order, in
  * thread CPU time; the result is the median over rounds of time(A) ÷ time(B), with its quartiles. Both
  * builds run in the same phases of the machine, so the ratio holds where separate runs differ by tens of
- * percent. Shapes: gemm N³ NN; flash one head of [N, 64] queries, keys and values; softmax N rows of N; decode
+ * percent. Shapes: gemm N³ NN; gemm-pv (N, 64, N) NN; gemm-qk (N, N, 64) NT; flash one head of [N, 64]
+ * queries, keys and values; softmax N rows of N; decode
  * the kernels of one decode step, 8 heads of 64 against N cached tokens.
  */
 public final class AbCompare {
@@ -31,7 +32,7 @@ public final class AbCompare {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 4) {
-            System.err.println("usage: AbCompare A.jar B.jar (gemm|flash|flash-causal|softmax|decode) N [rounds]");
+            System.err.println("usage: AbCompare A.jar B.jar (gemm|gemm-pv|gemm-qk|flash|flash-causal|softmax|decode) N [rounds]");
             System.exit(2);
         }
         Kernels a = load(args[0]);
@@ -112,6 +113,20 @@ public final class AbCompare {
                 float[] y = QuickBench.random(r, n * n);
                 float[] c = new float[n * n];
                 return () -> k.gemm(false, false, n, n, n, 1f, x, 0, n, y, 0, n, 0f, c, 0, n);
+            }
+            case "gemm-pv" -> {
+                // attention's P·V: (N, 64, N) NN
+                float[] x = QuickBench.random(r, n * n);
+                float[] y = QuickBench.random(r, n * d);
+                float[] c = new float[n * d];
+                return () -> k.gemm(false, false, n, d, n, 1f, x, 0, n, y, 0, d, 0f, c, 0, d);
+            }
+            case "gemm-qk" -> {
+                // attention's Q·Kᵀ: (N, N, 64) NT
+                float[] x = QuickBench.random(r, n * d);
+                float[] y = QuickBench.random(r, n * d);
+                float[] c = new float[n * n];
+                return () -> k.gemm(false, true, n, n, d, 1f, x, 0, d, y, 0, d, 0f, c, 0, n);
             }
             case "flash", "flash-causal" -> {
                 float[] q = QuickBench.random(r, n * d);

@@ -252,9 +252,8 @@ final class SimdGemm {
         int ncMax = Math.min(ncBlock, roundUp(n, NR));
         // Narrow C (attention's P·V with n = d_head = 64): packing A costs about as much as one pass of tiles
         // over it, and there are only n/NR passes, so the tiles read op(A) in place instead, row by row.
-        boolean inPlaceA = n <= IN_PLACE_A_MAX_N;
-        int rs = transA ? 1 : lda;
-        int ps = transA ? lda : 1;
+        // (rows of a row-major op(A) only: the strided kernels take depth stride 1)
+        boolean inPlaceA = n <= IN_PLACE_A_MAX_N && !transA;
         int mcMax = Math.min(MC, roundUp(m, MR));
         float[] bp = ws.packedB(Math.min(KC, k) * ncMax);
         float[] ap = ws.packedA(Math.min(KC, k) * mcMax);
@@ -273,12 +272,12 @@ final class SimdGemm {
                         if (full < mc) {
                             packA(transA, a, aOff, lda, ic + full, mc - full, pc, kc, ap);
                         }
-                        int aBlock = aOff + ic * rs + pc * ps;
+                        int aBlock = aOff + ic * lda + pc;
                         int cBlock = cOff + ic * ldc + jc;
                         if (shortDepth) {
                             for (int ir = 0; ir < mc; ir += MR) {
                                 for (int jr = 0; jr < nc; jr += NR) {
-                                    tileOfRows(kc, a, aBlock, rs, ps, ap, full, ir, mc, bp, jr, Math.min(NR, nc - jr),
+                                    tileOfRows(kc, a, aBlock, lda, ap, full, ir, mc, bp, jr, Math.min(NR, nc - jr),
                                             c, cBlock, ldc, alpha, beta, mode, tile);
                                 }
                             }
@@ -286,7 +285,7 @@ final class SimdGemm {
                             for (int jr = 0; jr < nc; jr += NR) {
                                 int nr = Math.min(NR, nc - jr);
                                 for (int ir = 0; ir < mc; ir += MR) {
-                                    tileOfRows(kc, a, aBlock, rs, ps, ap, full, ir, mc, bp, jr, nr,
+                                    tileOfRows(kc, a, aBlock, lda, ap, full, ir, mc, bp, jr, nr,
                                             c, cBlock, ldc, alpha, beta, mode, tile);
                                 }
                             }
@@ -377,42 +376,46 @@ final class SimdGemm {
         if (mr == MR && nr == NR) {
             kernel(kc, ap, ir * kc, bp, jr * kc, c, ci, ldc, alpha, beta, mode);
         } else {
-            fringe(kc, ap, ir * kc, 1, MR, bp, jr * kc, mr, nr, c, ci, ldc, alpha, beta, mode, tile);
+            fringe(kc, ap, ir * kc, PACKED, bp, jr * kc, mr, nr, c, ci, ldc, alpha, beta, mode, tile);
         }
     }
 
     /**
-     * Tile (ir, jr) of an A block read in place (at aBlock, strides rs, ps) whose first {@code full} rows are
+     * Tile (ir, jr) of an A block read in place (at aBlock, rows rs apart) whose first {@code full} rows are
      * whole MR-row tiles; the rows past them were packed into ap.
      */
-    private static void tileOfRows(int kc, float[] a, int aBlock, int rs, int ps, float[] ap, int full, int ir,
+    private static void tileOfRows(int kc, float[] a, int aBlock, int rs, float[] ap, int full, int ir,
                                    int mc, float[] bp, int jr, int nr, float[] c, int cBlock, int ldc, float alpha,
                                    float beta, int mode, float[] tile) {
         int ci = cBlock + ir * ldc + jr;
         if (ir < full) {
-            tileInPlaceA(kc, a, aBlock + ir * rs, rs, ps, bp, jr, nr, c, ci, ldc, alpha, beta, mode, tile);
+            tileInPlaceA(kc, a, aBlock + ir * rs, rs, bp, jr, nr, c, ci, ldc, alpha, beta, mode, tile);
         } else {
             tile(kc, ap, 0, bp, jr, mc - full, nr, c, ci, ldc, alpha, beta, mode, tile);
         }
     }
 
-    /** One MR×nr tile of C at ci whose rows of op(A) are read in place at a[aBase + r·rs + p·ps]. */
-    private static void tileInPlaceA(int kc, float[] a, int aBase, int rs, int ps, float[] bp, int jr, int nr,
+    /** One MR×nr tile of C at ci whose rows of op(A) are read in place at a[aBase + r·rs + p]. */
+    private static void tileInPlaceA(int kc, float[] a, int aBase, int rs, float[] bp, int jr, int nr,
                                      float[] c, int ci, int ldc, float alpha, float beta, int mode, float[] tile) {
         if (nr == NR) {
-            kernelStrided(kc, a, aBase, rs, ps, bp, jr * kc, c, ci, ldc, alpha, beta, mode);
+            kernelStrided(kc, a, aBase, rs, bp, jr * kc, c, ci, ldc, alpha, beta, mode);
         } else {
-            fringe(kc, a, aBase, rs, ps, bp, jr * kc, MR, nr, c, ci, ldc, alpha, beta, mode, tile);
+            fringe(kc, a, aBase, rs, bp, jr * kc, MR, nr, c, ci, ldc, alpha, beta, mode, tile);
         }
     }
+
+    /** The {@code rs} of {@link #fringe} for an A micro-panel packed [p][MR] (every in-place row stride is ≥ 1). */
+    private static final int PACKED = 0;
 
     /**
      * A partial tile (mr &lt; MR or nr &lt; NR): the full micro-kernel runs on a scratch tile (the padded rows and
      * columns of the micro-panels are zeros and their results are discarded), and only the valid mr×nr part
      * goes back to C. The update arithmetic is the micro-kernel's own, so fringe elements are bitwise what they
-     * would be inside a full tile.
+     * would be inside a full tile. A is the packed micro-panel at apOff ({@code rs == PACKED}) or rows of op(A)
+     * read in place, rs apart.
      */
-    private static void fringe(int kc, float[] ap, int apOff, int rs, int ps, float[] bp, int bpOff, int mr,
+    private static void fringe(int kc, float[] ap, int apOff, int rs, float[] bp, int bpOff, int mr,
                                int nr, float[] c, int ci, int ldc, float alpha, float beta, int mode,
                                float[] tile) {
         // scalar tail: copy the valid part of C in (unless C must not be read), run the kernel, copy back
@@ -421,10 +424,10 @@ final class SimdGemm {
                 System.arraycopy(c, ci + r * ldc, tile, r * NR, nr);
             }
         }
-        if (rs == 1 && ps == MR) {
+        if (rs == PACKED) {
             kernel(kc, ap, apOff, bp, bpOff, tile, 0, NR, alpha, beta, mode);
         } else {
-            kernelStrided(kc, ap, apOff, rs, ps, bp, bpOff, tile, 0, NR, alpha, beta, mode);
+            kernelStrided(kc, ap, apOff, rs, bp, bpOff, tile, 0, NR, alpha, beta, mode);
         }
         for (int r = 0; r < mr; r++) {
             System.arraycopy(tile, r * NR, c, ci + r * ldc, nr);
@@ -443,16 +446,16 @@ final class SimdGemm {
         }
     }
 
-    /** {@link #kernel} with A read in place: element (r, p) of the tile's rows at {@code a[aBase + r·rs + p·ps]}. */
-    private static void kernelStrided(int kc, float[] a, int aBase, int rs, int ps, float[] bp, int bpOff,
+    /** {@link #kernel} with A read in place: element (r, p) of the tile's rows at {@code a[aBase + r·rs + p]}. */
+    private static void kernelStrided(int kc, float[] a, int aBase, int rs, float[] bp, int bpOff,
                                       float[] c, int cOff, int ldc, float alpha, float beta, int mode) {
         switch (KERNEL) {
-            case 0 -> GemmMicroKernels.kernel4x2s(kc, a, aBase, rs, ps, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
-            case 1 -> GemmMicroKernels.kernel5x2s(kc, a, aBase, rs, ps, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
-            case 2 -> GemmMicroKernels.kernel6x2s(kc, a, aBase, rs, ps, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
-            case 3 -> GemmMicroKernels.kernel4x3s(kc, a, aBase, rs, ps, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
-            case 4 -> GemmMicroKernels.kernel3x3s(kc, a, aBase, rs, ps, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
-            default -> GemmMicroKernels.kernel8x2s(kc, a, aBase, rs, ps, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
+            case 0 -> GemmMicroKernels.kernel4x2s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
+            case 1 -> GemmMicroKernels.kernel5x2s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
+            case 2 -> GemmMicroKernels.kernel6x2s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
+            case 3 -> GemmMicroKernels.kernel4x3s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
+            case 4 -> GemmMicroKernels.kernel3x3s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
+            default -> GemmMicroKernels.kernel8x2s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
         }
     }
 
