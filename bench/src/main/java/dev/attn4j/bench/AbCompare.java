@@ -16,14 +16,15 @@ import java.util.Random;
  * A/B comparison of two builds of {@code attn4j-simd} in one JVM, for kernel work on a noisy machine.
  *
  * <pre>java --add-modules=jdk.incubator.vector -cp bench/target/benchmarks.jar dev.attn4j.bench.AbCompare \
- *     A.jar B.jar (gemm|gemm-pv|gemm-qk|flash|flash-causal|softmax|decode) N [rounds]</pre>
+ *     A.jar B.jar (gemm|gemm-pv|gemm-qk|flash|flash-causal|flash-heads|softmax|decode) N [rounds]</pre>
  *
  * Each jar's {@code dev.attn4j.simd.SimdKernels} is loaded by its own class loader (the core classes are
  * shared), both are warmed up for 3 s, then every round times one call of each, in alternating order, in
  * thread CPU time; the result is the median over rounds of time(A) ÷ time(B), with its quartiles. Both
  * builds run in the same phases of the machine, so the ratio holds where separate runs differ by tens of
  * percent. Shapes: gemm N³ NN; gemm-pv (N, 64, N) NN; gemm-qk (N, N, 64) NT; flash one head of [N, 64]
- * queries, keys and values; softmax N rows of N; decode
+ * queries, keys and values; flash-heads 8 such heads side by side in rows of 512 (MHA's layout), one call
+ * per head; softmax N rows of N; decode
  * the kernels of one decode step, 8 heads of 64 against N cached tokens.
  */
 public final class AbCompare {
@@ -32,7 +33,7 @@ public final class AbCompare {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 4) {
-            System.err.println("usage: AbCompare A.jar B.jar (gemm|gemm-pv|gemm-qk|flash|flash-causal|softmax|decode) N [rounds]");
+            System.err.println("usage: AbCompare A.jar B.jar (gemm|gemm-pv|gemm-qk|flash|flash-causal|flash-heads|softmax|decode) N [rounds]");
             System.exit(2);
         }
         Kernels a = load(args[0]);
@@ -127,6 +128,21 @@ public final class AbCompare {
                 float[] y = QuickBench.random(r, n * d);
                 float[] c = new float[n * n];
                 return () -> k.gemm(false, true, n, n, d, 1f, x, 0, d, y, 0, d, 0f, c, 0, n);
+            }
+            case "flash-heads" -> {
+                // 8 heads of 64 side by side in [N, 512] rows, one flashAttention call per head (MHA's layout)
+                int heads = 8;
+                int ld = heads * d;
+                float[] q = QuickBench.random(r, n * ld);
+                float[] kk = QuickBench.random(r, n * ld);
+                float[] v = QuickBench.random(r, n * ld);
+                float[] o = new float[n * ld];
+                return () -> {
+                    for (int h = 0; h < heads; h++) {
+                        k.flashAttention(n, n, d, d, 0.125f, q, h * d, ld, kk, h * d, ld, v, h * d, ld,
+                                ScoreMask.none(), o, h * d, ld);
+                    }
+                };
             }
             case "flash", "flash-causal" -> {
                 float[] q = QuickBench.random(r, n * d);

@@ -25,7 +25,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p><b>Memory.</b> {@link #QB} query tiles share each pass over the key tiles (so a K/V tile is read
  * from memory once per QB·BR query rows, then from cache). Per-thread scratch of
- * {@code QB·(BR·(dk + dv) + BC·BR)} floats, reused across calls; never anything of size l·s.
+ * {@code QB·(BR·(dk + dv) + BC·BR) + BC·(dk + dv)} floats, reused across calls; never anything of size l·s.
+ * K and V tiles whose rows are not contiguous (heads side by side) are copied into the last term once per
+ * pass, so that the tile read by every query tile of the pass sits in L1 without set conflicts.
  * Causal masks skip key tiles above the diagonal of each query tile, and the last tile is cut at the
  * last key the tile's last row may see.
  *
@@ -65,6 +67,9 @@ final class SimdFlashAttention {
         float[] qt = new float[0];
         float[] o = new float[0];
         final float[] st = new float[BC * BR];
+        /** Contiguous copies of the current K and V tiles (used in the first scratch only), see {@link #attention}. */
+        float[] kt = new float[0];
+        float[] vt = new float[0];
         final float[] m = new float[BR];
         final float[] ell = new float[BR];
         final float[] alpha = new float[BR];
@@ -104,6 +109,18 @@ final class SimdFlashAttention {
                 sc.o = new float[dv * BR];
             }
         }
+        // Rows of K and V far apart (heads side by side: ld = heads·d) put a tile's rows into a few L1 sets
+        // (rows 2 KiB apart on 8 heads of 64 fall into 2 of 64 sets), and the tile, read again for every query
+        // tile, thrashes them. Such tiles are copied once per pass into contiguous buffers.
+        boolean copyK = ldk != dk;
+        boolean copyV = ldv != dv;
+        Scratch first = tiles[0];
+        if (copyK && first.kt.length < BC * dk) {
+            first.kt = new float[BC * dk];
+        }
+        if (copyV && first.vt.length < BC * dv) {
+            first.vt = new float[BC * dv];
+        }
         boolean none = mask.isNone();
         boolean causalOnly = mask.isCausal() && mask.additive() == null && mask.blocked() == null
                 && mask.keyPadding() == null;
@@ -125,13 +142,32 @@ final class SimdFlashAttention {
                 blockEnd = Math.max(blockEnd, sc.keyEnd);
             }
             for (int j0 = 0; j0 < blockEnd; j0 += BC) {
+                int rowsUsed = Math.min(BC, blockEnd - j0);
+                float[] kTile = k;
+                int kTileOff = kOff + j0 * ldk;
+                int kTileLd = ldk;
+                if (copyK) {
+                    copyRows(k, kTileOff, ldk, rowsUsed, dk, first.kt);
+                    kTile = first.kt;
+                    kTileOff = 0;
+                    kTileLd = dk;
+                }
+                float[] vTile = v;
+                int vTileOff = vOff + j0 * ldv;
+                int vTileLd = ldv;
+                if (copyV) {
+                    copyRows(v, vTileOff, ldv, rowsUsed, dv, first.vt);
+                    vTile = first.vt;
+                    vTileOff = 0;
+                    vTileLd = dv;
+                }
                 for (int t = 0; t < nt; t++) {
                     Scratch sc = tiles[t];
                     if (j0 >= sc.keyEnd) {
                         continue;
                     }
                     int jn = Math.min(BC, sc.keyEnd - j0);
-                    scores(sc.qt, sc.st, dk, k, kOff + j0 * ldk, ldk, jn);
+                    scores(sc.qt, sc.st, dk, kTile, kTileOff, kTileLd, jn);
                     if (causalOnly) {
                         causalMask(sc.st, jn, (long) j0 - mask.causalOffset() - sc.i0);
                     } else if (!none) {
@@ -139,7 +175,7 @@ final class SimdFlashAttention {
                     }
                     int nAct = onlineSoftmax(sc, jn, sc.rows);
                     if (nAct > 0) {
-                        pv(sc, nAct, jn, v, vOff + j0 * ldv, ldv, dv);
+                        pv(sc, nAct, jn, vTile, vTileOff, vTileLd, dv);
                     }
                 }
             }
@@ -147,6 +183,13 @@ final class SimdFlashAttention {
                 Scratch sc = tiles[t];
                 finish(sc, sc.rows, dv, out, outOff + sc.i0 * ldo, ldo);
             }
+        }
+    }
+
+    /** dst[r·width + c] = src[off + r·ld + c] for r &lt; rows, c &lt; width. */
+    private static void copyRows(float[] src, int off, int ld, int rows, int width, float[] dst) {
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(src, off + r * ld, dst, r * width, width);
         }
     }
 

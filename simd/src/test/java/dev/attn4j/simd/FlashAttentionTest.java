@@ -103,6 +103,46 @@ class FlashAttentionTest {
     }
 
     /**
+     * K and V whose rows are far apart (heads side by side, ld = 8·d) are copied tile by tile into contiguous
+     * buffers; contiguous ones are read in place. Both must give the same bits.
+     */
+    @Test
+    void spreadRowsGiveTheSameBitsAsContiguousOnes() {
+        Random rnd = new Random(29);
+        for (String kind : SoftmaxTest.maskKinds()) {
+            int l = 1 + rnd.nextInt(90);
+            int s = 1 + rnd.nextInt(300);
+            int d = kind.length() % 2 == 0 ? 64 : 1 + rnd.nextInt(70);
+            float scale = (float) (1 / Math.sqrt(d));
+            float[] q = new float[l * d];
+            float[] kd = new float[s * d];
+            float[] vd = new float[s * d];
+            for (float[] a : new float[][] {q, kd, vd}) {
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = (float) rnd.nextGaussian();
+                }
+            }
+            ScoreMask mask = SoftmaxTest.mask(kind, l, s, rnd);
+            float[] dense = new float[l * d];
+            simd.flashAttention(l, s, d, d, scale, q, 0, d, kd, 0, d, vd, 0, d, mask, dense, 0, d);
+            int ld = 8 * d;
+            int head = 5 * d;
+            float[] k = new float[s * ld];
+            float[] v = new float[s * ld];
+            Arrays.fill(k, Float.NaN); // entries outside the head must not be read
+            Arrays.fill(v, Float.NaN);
+            for (int j = 0; j < s; j++) {
+                System.arraycopy(kd, j * d, k, j * ld + head, d);
+                System.arraycopy(vd, j * d, v, j * ld + head, d);
+            }
+            float[] spread = new float[l * d];
+            simd.flashAttention(l, s, d, d, scale, q, 0, d, k, head, ld, v, head, ld, mask, spread, 0, d);
+            assertTrue(Arrays.equals(dense, spread), "spread K/V rows differ from contiguous ones: " + kind
+                    + " l=" + l + " s=" + s + " d=" + d);
+        }
+    }
+
+    /**
      * A key tile that a row cannot see must leave the row's result bit for bit unchanged, whatever that
      * tile's keys and values hold (here: huge keys, NaN and ∞ values).
      */
