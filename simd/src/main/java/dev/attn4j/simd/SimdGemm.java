@@ -35,8 +35,8 @@ import jdk.incubator.vector.VectorSpecies;
  *       as sequential rows) and NC shrinks so that the whole Bp panel stays in half of L2
  *       (measured: (512,512,64) NT from 0.56 to 0.83 of peak, (2048,2048,64) NT from 0.54 to 0.89);</li>
  *   <li>narrow C, n ≤ {@value #IN_PLACE_A_MAX_N} (P·V with n = d_head): there are only n/NR passes of tiles
- *       over A, and packing A costs about one such pass, so full MR-row tiles read op(A) in place through
- *       strided micro-kernels; only a partial last row tile is packed.</li>
+ *       over A, and packing A costs about one such pass, so full MR-row tiles read A in place (when op(A) = A)
+ *       through micro-kernels with a row stride; only a partial last row tile is packed.</li>
  * </ul>
  *
  * <h2>Direct path</h2>
