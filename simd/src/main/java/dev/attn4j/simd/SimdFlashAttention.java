@@ -51,7 +51,7 @@ final class SimdFlashAttention {
     /** Keys per tile: a multiple of the 5-key score micro-kernel; P·V reuses each O block over BC keys. */
     static final int BC = 60;
     /**
-     * Six keys per score pass (12 accumulators) instead of five: 5% faster on JDK 25 (A/B, N = 2048, AVX2), but
+     * Six keys per score pass (12 accumulators) instead of five: 4-8% faster on JDK 25 (A/B, N = 2048, AVX2), but
      * 27% slower on JDK 17, whose register allocator spills at 12 accumulators + 2 Q vectors + 1 broadcast,
      * as in the GEMM micro-kernel choice. Same bits either way: every score is one FMA chain in c order.
      */
@@ -241,6 +241,8 @@ final class SimdFlashAttention {
      */
     private static void scores(float[] qt, float[] st, int dk, float[] k, int kOff, int ldk, int jn) {
         int j = 0;
+        // the six-key and five-key passes are written out separately: their accumulators must be locals to stay in
+        // registers (as in GemmMicroKernels); the one-key tail below computes the same chain for leftover keys
         for (; WIDE && j + 6 <= jn; j += 6) {
             int k0 = kOff + j * ldk;
             int k1 = k0 + ldk, k2 = k1 + ldk, k3 = k2 + ldk, k4 = k3 + ldk, k5 = k4 + ldk;
