@@ -382,8 +382,8 @@ final class SimdFlashAttention {
 
     /**
      * The online-softmax step for the rows h … h+L−1 (lanes = rows): tile max, new running max, α = exp(m_old −
-     * m_new) per row (the scalar twin of the vector exp: the same bits), then p = exp(s − m_new) over the tile
-     * and its row sums through {@link SimdExp#expAffineSum}, which takes arrays only (no vector crosses a call).
+     * m_new), then p = exp(s − m_new) over the tile and its row sums, both through {@link SimdExp#expAffineSum},
+     * which takes arrays only (no vector crosses a call).
      */
     private static void softmaxLanes(Scratch sc, int jn, int h) {
         float[] st = sc.st;
@@ -400,10 +400,10 @@ final class SimdFlashAttention {
         // a row that has seen nothing yet keeps m = -∞; subtract 0 then, so exp(-∞ − 0) = 0, not NaN
         FloatVector mSub = V.cast(mNew).blend(0f, V.cast(mNew).eq(NEG_INF));
         V.cast(V.cast(mSub).neg()).intoArray(sc.shift, h);
-        for (int r = h; r < h + L; r++) {
-            // exactly 1 when m did not grow; fma(m_old, 1, −m_sub) = m_old − m_sub, as in the vector exp
-            sc.alpha[r] = SimdExp.exp(Math.fma(sc.m[r], 1f, sc.shift[r]));
-        }
+        // α = exp(m_old − m_sub): exactly 1 when m did not grow (fma(m_old, 1, −m_sub) = m_old − m_sub); one vector
+        // through the array exp (its lane sum goes to psum, which the exp of the tile overwrites next)
+        V.cast(mOld).intoArray(sc.alpha, h);
+        SimdExp.expAffineSum(sc.alpha, h, L, 1, 1f, 0f, sc.shift, h, sc.psum, h);
         V.cast(mNew).intoArray(sc.m, h);
         SimdExp.expAffineSum(st, h, BR, jn, 1f, 0f, sc.shift, h, sc.psum, h);
         V.cast(V.cast(FloatVector.fromArray(S, sc.ell, h)).fma(V.cast(FloatVector.fromArray(S, sc.alpha, h)),
