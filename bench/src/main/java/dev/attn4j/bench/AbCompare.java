@@ -16,15 +16,15 @@ import java.util.Random;
  * A/B comparison of two builds of {@code attn4j-simd} in one JVM, for kernel work on a noisy machine.
  *
  * <pre>java --add-modules=jdk.incubator.vector -cp bench/target/benchmarks.jar dev.attn4j.bench.AbCompare \
- *     A.jar B.jar (gemm|gemm-pv|gemm-qk|flash|flash-causal|flash-heads|softmax|decode) N [rounds]</pre>
+ *     A.jar B.jar (gemm|gemm-2t|gemm-pv|gemm-qk|flash|flash-causal|flash-heads|softmax|decode) N [rounds]</pre>
  *
  * Each jar's {@code dev.attn4j.simd.SimdKernels} is loaded by its own class loader (the core classes are
  * shared), both are warmed up for 3 s, then every round times one call of each, in alternating order, in
  * thread CPU time; the result is the median over rounds of time(A) ÷ time(B), with its quartiles. Both
  * builds run in the same phases of the machine, so the ratio holds where separate runs differ by tens of
- * percent. Shapes: gemm N³ NN; gemm-pv (N, 64, N) NN; gemm-qk (N, N, 64) NT; flash one head of [N, 64]
- * queries, keys and values; flash-heads 8 such heads side by side in rows of 512 (MHA's layout), one call
- * per head; softmax N rows of N; decode
+ * percent. Shapes: gemm N³ NN; gemm-2t the same on two threads (timed on the wall clock); gemm-pv (N, 64, N)
+ * NN; gemm-qk (N, N, 64) NT; flash one head of [N, 64] queries, keys and values; flash-heads 8 such heads side
+ * by side in rows of 512, one call per head; softmax N rows of N; decode
  * the kernels of one decode step, 8 heads of 64 against N cached tokens.
  */
 public final class AbCompare {
@@ -33,7 +33,7 @@ public final class AbCompare {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 4) {
-            System.err.println("usage: AbCompare A.jar B.jar (gemm|gemm-pv|gemm-qk|flash|flash-causal|flash-heads|softmax|decode) N [rounds]");
+            System.err.println("usage: AbCompare A.jar B.jar (gemm|gemm-2t|gemm-pv|gemm-qk|flash|flash-causal|flash-heads|softmax|decode) N [rounds]");
             System.exit(2);
         }
         Kernels a = load(args[0]);
@@ -52,6 +52,8 @@ public final class AbCompare {
             rb.run();
         }
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        // two-thread bodies are timed on the wall clock (the helper thread's CPU time is not the caller's)
+        boolean wall = op.endsWith("-2t");
         double[] ratio = new double[rounds];
         double[] ta = new double[rounds];
         double[] tb = new double[rounds];
@@ -59,9 +61,9 @@ public final class AbCompare {
             boolean aFirst = (i & 1) == 0;
             for (int j = 0; j < 2; j++) {
                 boolean runA = aFirst == (j == 0);
-                long t0 = mx.getCurrentThreadCpuTime();
+                long t0 = wall ? System.nanoTime() : mx.getCurrentThreadCpuTime();
                 (runA ? ra : rb).run();
-                long t = mx.getCurrentThreadCpuTime() - t0;
+                long t = (wall ? System.nanoTime() : mx.getCurrentThreadCpuTime()) - t0;
                 if (runA) {
                     ta[i] = t;
                 } else {
@@ -74,8 +76,8 @@ public final class AbCompare {
         Arrays.sort(ta);
         Arrays.sort(tb);
         System.out.printf(Locale.ROOT, "%s N=%d, %d rounds: time(A)/time(B) median %.3f (quartiles %.3f, %.3f); "
-                        + "median CPU ms A %.3f, B %.3f%n", op, n, rounds, ratio[rounds / 2], ratio[rounds / 4],
-                ratio[(3 * rounds) / 4], ta[rounds / 2] / 1e6, tb[rounds / 2] / 1e6);
+                        + "median %s ms A %.3f, B %.3f%n", op, n, rounds, ratio[rounds / 2], ratio[rounds / 4],
+                ratio[(3 * rounds) / 4], wall ? "wall" : "CPU", ta[rounds / 2] / 1e6, tb[rounds / 2] / 1e6);
     }
 
     private static Kernels load(String jar) throws Exception {
@@ -114,6 +116,14 @@ public final class AbCompare {
                 float[] y = QuickBench.random(r, n * n);
                 float[] c = new float[n * n];
                 return () -> k.gemm(false, false, n, n, n, 1f, x, 0, n, y, 0, n, 0f, c, 0, n);
+            }
+            case "gemm-2t" -> {
+                // gemm N³ NN on two threads: the caller and one pool thread
+                float[] x = QuickBench.random(r, n * n);
+                float[] y = QuickBench.random(r, n * n);
+                float[] c = new float[n * n];
+                Kernels two = k.parallel(new java.util.concurrent.ForkJoinPool(1), 2);
+                return () -> two.gemm(false, false, n, n, n, 1f, x, 0, n, y, 0, n, 0f, c, 0, n);
             }
             case "gemm-pv" -> {
                 // attention's P·V: (N, 64, N) NN
