@@ -34,7 +34,7 @@ import java.util.concurrent.Executor;
 public final class MultiHeadAttention {
     /** Query rows per attention work item; fixed, so the split never depends on the thread count. */
     static final int QUERY_TILE = 64;
-    /** Rows per projection work item. */
+    /** Rows per projection work item where the kernels' GEMM has no steps of its own (and per bias-fill item). */
     static final int ROW_PANEL = 64;
     /**
      * Below this many multiply-adds in a stage, handing items to other threads costs more than it saves: the
@@ -530,17 +530,28 @@ public final class MultiHeadAttention {
     /** y = x·Wᵀ + b for {@code rows} rows of x [rows, in]; wT is Wᵀ [in, out]; y [rows, out] is overwritten. */
     private void linear(float[] x, int rows, int in, float[] wT, float[] bias, int out, float[] y) {
         int panels = (rows + ROW_PANEL - 1) / ROW_PANEL;
-        splitter.run(panels, (long) rows * in * out >= parallelMinWork, p -> {
-            int r0 = p * ROW_PANEL;
-            int r = Math.min(ROW_PANEL, rows - r0);
-            if (bias != null) {
-                for (int i = 0; i < r; i++) {
-                    System.arraycopy(bias, 0, y, (r0 + i) * out, out);
+        boolean split = (long) rows * in * out >= parallelMinWork;
+        float beta = bias != null ? 1f : 0f;
+        if (bias != null) {
+            splitter.run(panels, split, p -> {
+                for (int i = p * ROW_PANEL; i < Math.min(rows, (p + 1) * ROW_PANEL); i++) {
+                    System.arraycopy(bias, 0, y, i * out, out);
                 }
-            }
-            kernels.gemm(false, false, r, out, in, 1f, x, r0 * in, in, wT, 0, out, bias != null ? 1f : 0f, y, r0 * out,
-                    out);
-        });
+            });
+        }
+        // one GEMM over all rows, so op(B) = Wᵀ is packed once per depth block (not once per row panel); on
+        // several threads its steps go through the splitter, sharing the packed weights. The kernels' GEMM gives
+        // each element the same floats on any path, so the result does not depend on which runs.
+        if (!split || splitter.parallelism() == 1) {
+            kernels.gemm(false, false, rows, out, in, 1f, x, 0, in, wT, 0, out, beta, y, 0, out);
+        } else if (!kernels.gemmInSteps(false, false, rows, out, in, 1f, x, 0, in, wT, 0, out, beta, y, 0, out,
+                (count, step) -> splitter.run(count, true, step))) {
+            splitter.run(panels, true, p -> {
+                int r0 = p * ROW_PANEL;
+                kernels.gemm(false, false, Math.min(ROW_PANEL, rows - r0), out, in, 1f, x, r0 * in, in, wT, 0, out,
+                        beta, y, r0 * out, out);
+            });
+        }
     }
 
     @Override

@@ -121,4 +121,37 @@ class ParallelDeterminismTest {
             }
         }
     }
+    /**
+     * MHA's projections with E = 256 (depth and width past the shared-packing limits) run as one GEMM whose steps
+     * go through MHA's executor, sharing the packed weights: the output must equal one thread's bitwise.
+     */
+    @Test
+    void mhaWithSharedPackedProjectionsAtAnyThreadCount() {
+        Kernels simd = Kernels.best();
+        assertTrue(simd.name().startsWith("simd"), simd.name());
+        Random r = new Random(13);
+        int e = 256, heads = 4, n = 150;
+        // the projection shape does take the shared-packing path of the SIMD GEMM
+        float[] probeC = new float[n * e];
+        assertTrue(simd.gemmInSteps(false, false, n, e, e, 1f, random(r, n * e), 0, e, random(r, e * e), 0, e, 0f,
+                probeC, 0, e, (count, step) -> {
+                    for (int i = 0; i < count; i++) {
+                        step.accept(i);
+                    }
+                }), "gemmInSteps declined the projection shape");
+        dev.attn4j.Tensor w = dev.attn4j.Tensor.wrap(random(r, 3 * e * e), 3 * e, e);
+        dev.attn4j.Tensor bias = dev.attn4j.Tensor.wrap(random(r, 3 * e), 3 * e);
+        dev.attn4j.Tensor wo = dev.attn4j.Tensor.wrap(random(r, e * e), e, e);
+        dev.attn4j.Tensor bo = dev.attn4j.Tensor.wrap(random(r, e), e);
+        dev.attn4j.Tensor x = dev.attn4j.Tensor.wrap(random(r, 2 * n * e), 2, n, e);
+        float[] expected = dev.attn4j.MultiHeadAttention.builder(e, heads).kernels(simd).inProjWeight(w)
+                .inProjBias(bias).outProjWeight(wo).outProjBias(bo).build()
+                .forward(x, dev.attn4j.AttentionMask.causal()).data();
+        for (int threads : new int[]{2, 3, 8}) {
+            float[] out = dev.attn4j.MultiHeadAttention.builder(e, heads).kernels(simd).inProjWeight(w)
+                    .inProjBias(bias).outProjWeight(wo).outProjBias(bo).executor(pool, threads).parallelThreshold(0)
+                    .build().forward(x, dev.attn4j.AttentionMask.causal()).data();
+            assertTrue(Arrays.equals(expected, out), "threads=" + threads);
+        }
+    }
 }
