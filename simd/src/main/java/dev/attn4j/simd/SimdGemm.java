@@ -252,8 +252,7 @@ final class SimdGemm {
         int ncMax = Math.min(ncBlock, roundUp(n, NR));
         // Narrow C (attention's P·V with n = d_head = 64): packing A costs about as much as one pass of tiles
         // over it, and there are only n/NR passes, so the tiles read op(A) in place instead, row by row.
-        // (rows of a row-major op(A) only: the strided kernels take depth stride 1)
-        boolean inPlaceA = n <= IN_PLACE_A_MAX_N && !transA;
+        boolean inPlaceA = readsAInPlace(transA, n);
         int mcMax = Math.min(MC, roundUp(m, MR));
         float[] bp = ws.packedB(Math.min(KC, k) * ncMax);
         float[] ap = ws.packedA(Math.min(KC, k) * mcMax);
@@ -309,6 +308,14 @@ final class SimdGemm {
         }
     }
 
+    /**
+     * Whether the packed path reads A in place (narrow C): only rows of a row-major op(A), since the strided
+     * micro-kernels take depth stride 1; a transposed A is packed.
+     */
+    static boolean readsAInPlace(boolean transA, int n) {
+        return n <= IN_PLACE_A_MAX_N && !transA;
+    }
+
     /** The tiles of one packed mc×nc block of C at ci, column micro-panel by column micro-panel. */
     private static void block(int kc, float[] ap, float[] bp, int mc, int nc, float[] c, int ci, int ldc,
                               float alpha, float beta, int mode, float[] tile) {
@@ -329,13 +336,13 @@ final class SimdGemm {
      * which every step then reads; then each block of MC/2 rows of C runs as a step, packing its rows of op(A) into
      * its own thread's buffer. Each element of C gets the operations of {@link #gemmPacked}, in the same order,
      * so the floats do not depend on how the steps are run. Returns false, doing nothing, for the problems
-     * {@link #gemm} serves another way (k = 0, the direct path, short depth, narrow C): parallel kernels split
-     * those into panels.
+     * {@link #gemm} serves another way (k = 0, the direct path, short depth, A read in place for a narrow C):
+     * parallel kernels split those into panels.
      */
     static boolean gemmShared(boolean transA, boolean transB, int m, int n, int k, float alpha,
                               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                               float beta, float[] c, int cOff, int ldc, Kernels.Steps steps) {
-        if (k == 0 || usesDirectPath(transB, m, n, k) || k <= SHORT_DEPTH || n <= IN_PLACE_A_MAX_N) {
+        if (k == 0 || usesDirectPath(transB, m, n, k) || k <= SHORT_DEPTH || readsAInPlace(transA, n)) {
             return false;
         }
         int ncMax = Math.min(NC, roundUp(n, NR));

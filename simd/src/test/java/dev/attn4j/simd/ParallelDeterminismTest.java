@@ -95,6 +95,21 @@ class ParallelDeterminismTest {
             assertTrue(stepsRun[0] > 6, "steps: " + stepsRun[0]);
             assertTrue(Arrays.equals(expected, c), "transB=" + tb);
         }
+        // a narrow C with a transposed A is packed, not read in place, so it takes the shared path too
+        float[] at = random(r, k * m);
+        float[] bn = random(r, k * 64);
+        float[] expectedNarrow = new float[m * 64];
+        simd.gemm(true, false, m, 64, k, 1f, at, 0, m, bn, 0, 64, 0f, expectedNarrow, 0, 64);
+        float[] narrow = new float[m * 64];
+        assertTrue(simd.gemmInSteps(true, false, m, 64, k, 1f, at, 0, m, bn, 0, 64, 0f, narrow, 0, 64,
+                (count, step) -> {
+                    for (int i = count - 1; i >= 0; i--) {
+                        step.accept(i);
+                    }
+                }), "a transposed A with narrow C takes the shared path");
+        assertTrue(Arrays.equals(expectedNarrow, narrow), "narrow C, transposed A");
+        assertFalse(simd.gemmInSteps(false, false, m, 64, k, 1f, at, 0, k, bn, 0, 64, 0f, narrow, 0, 64,
+                (count, step) -> { throw new AssertionError("no step expected"); }), "A read in place is declined");
         float[] a = random(r, 100 * 64);
         float[] b = random(r, 64 * 300);
         float[] c = random(r, 100 * 300);
