@@ -25,10 +25,10 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p><b>Memory.</b> {@link #QB} query tiles share each pass over the key tiles (so a K/V tile is read
  * from memory once per QB·BR query rows, then from cache). Per-thread scratch of
- * {@code QB·(BR·(dk + dv) + BC·BR) + BC·(dk + dv)} floats, reused across calls; never anything of size l·s.
+ * {@code QB·(BR·(dk + dv) + BC·BR)} floats, reused across calls; never anything of size l·s.
  * K and V whose rows are not contiguous (heads side by side, ld = heads·d) are copied into contiguous
  * per-thread buffers first: the whole head when it has at most {@link #HEAD_COPY_FLOATS} floats (so at most
- * 2 MiB each for K and V), else each tile once per pass (the last term). Rows 2 KiB apart (8 heads of 64)
+ * 2 MiB each for K and V), else each tile once per pass (BC·d floats each). Rows 2 KiB apart (8 heads of 64)
  * fall into an eighth of L2's sets and 2 of L1's, and the prefetchers see one short run per page: in place,
  * 8 heads ran at 0.75 of one contiguous head's speed per head; copied, the same (A/B: 1.33x at N = 2048).
  * Causal masks skip key tiles above the diagonal of each query tile, and the last tile is cut at the
@@ -70,11 +70,9 @@ final class SimdFlashAttention {
         float[] qt = new float[0];
         float[] o = new float[0];
         final float[] st = new float[BC * BR];
-        /** Contiguous copies of the current K and V tiles, or of the whole K and V (first scratch only). */
-        float[] kt = new float[0];
-        float[] vt = new float[0];
-        float[] kh = new float[0];
-        float[] vh = new float[0];
+        /** Contiguous copies of the whole K and V, or of their current tiles (first scratch only). */
+        float[] kCopy = new float[0];
+        float[] vCopy = new float[0];
         final float[] m = new float[BR];
         final float[] ell = new float[BR];
         final float[] alpha = new float[BR];
@@ -110,43 +108,37 @@ final class SimdFlashAttention {
                           float[] out, int outOff, int ldo) {
         Scratch[] tiles = SCRATCH.get();
         for (Scratch sc : tiles) {
-            if (sc.qt.length < dk * BR) {
-                sc.qt = new float[dk * BR];
-            }
-            if (sc.o.length < dv * BR) {
-                sc.o = new float[dv * BR];
-            }
+            sc.qt = atLeast(sc.qt, dk * BR);
+            sc.o = atLeast(sc.o, dv * BR);
         }
         // Rows of K and V far apart (heads side by side: ld = heads·d) crowd into a few cache sets: copy them
         // into contiguous buffers, the whole head when it is small enough, else tile by tile (class comment)
         Scratch first = tiles[0];
         // (dk = 0: nothing to copy, and the offsets of an empty view need not lie inside k)
-        if (ldk != dk && dk > 0 && (long) s * dk <= HEAD_COPY_FLOATS) {
-            if (first.kh.length < s * dk) {
-                first.kh = new float[s * dk];
-            }
-            copyRows(k, kOff, ldk, s, dk, first.kh);
-            k = first.kh;
+        boolean spreadK = ldk != dk && dk > 0;
+        boolean spreadV = ldv != dv;
+        boolean wholeK = spreadK && (long) s * dk <= HEAD_COPY_FLOATS;
+        boolean wholeV = spreadV && (long) s * dv <= HEAD_COPY_FLOATS;
+        if (spreadK) {
+            first.kCopy = atLeast(first.kCopy, (wholeK ? s : BC) * dk);
+        }
+        if (spreadV) {
+            first.vCopy = atLeast(first.vCopy, (wholeV ? s : BC) * dv);
+        }
+        if (wholeK) {
+            copyRows(k, kOff, ldk, s, dk, first.kCopy);
+            k = first.kCopy;
             kOff = 0;
             ldk = dk;
         }
-        if (ldv != dv && (long) s * dv <= HEAD_COPY_FLOATS) {
-            if (first.vh.length < s * dv) {
-                first.vh = new float[s * dv];
-            }
-            copyRows(v, vOff, ldv, s, dv, first.vh);
-            v = first.vh;
+        if (wholeV) {
+            copyRows(v, vOff, ldv, s, dv, first.vCopy);
+            v = first.vCopy;
             vOff = 0;
             ldv = dv;
         }
-        boolean copyK = ldk != dk && dk > 0;
-        boolean copyV = ldv != dv;
-        if (copyK && first.kt.length < BC * dk) {
-            first.kt = new float[BC * dk];
-        }
-        if (copyV && first.vt.length < BC * dv) {
-            first.vt = new float[BC * dv];
-        }
+        boolean copyK = spreadK && !wholeK;
+        boolean copyV = spreadV && !wholeV;
         boolean none = mask.isNone();
         boolean causalOnly = mask.isCausal() && mask.additive() == null && mask.blocked() == null
                 && mask.keyPadding() == null;
@@ -173,8 +165,8 @@ final class SimdFlashAttention {
                 int kTileOff = kOff + j0 * ldk;
                 int kTileLd = ldk;
                 if (copyK) {
-                    copyRows(k, kTileOff, ldk, rowsUsed, dk, first.kt);
-                    kTile = first.kt;
+                    copyRows(k, kTileOff, ldk, rowsUsed, dk, first.kCopy);
+                    kTile = first.kCopy;
                     kTileOff = 0;
                     kTileLd = dk;
                 }
@@ -182,8 +174,8 @@ final class SimdFlashAttention {
                 int vTileOff = vOff + j0 * ldv;
                 int vTileLd = ldv;
                 if (copyV) {
-                    copyRows(v, vTileOff, ldv, rowsUsed, dv, first.vt);
-                    vTile = first.vt;
+                    copyRows(v, vTileOff, ldv, rowsUsed, dv, first.vCopy);
+                    vTile = first.vCopy;
                     vTileOff = 0;
                     vTileLd = dv;
                 }
@@ -210,6 +202,11 @@ final class SimdFlashAttention {
                 finish(sc, sc.rows, dv, out, outOff + sc.i0 * ldo, ldo);
             }
         }
+    }
+
+    /** buf, or a new array when buf holds fewer than n floats. */
+    private static float[] atLeast(float[] buf, int n) {
+        return buf.length >= n ? buf : new float[n];
     }
 
     /** dst[r·width + c] = src[off + r·ld + c] for r &lt; rows, c &lt; width. */
