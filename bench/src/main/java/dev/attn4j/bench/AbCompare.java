@@ -111,19 +111,13 @@ public final class AbCompare {
         Random r = new Random(1);
         int d = 64;
         switch (op) {
-            case "gemm" -> {
+            case "gemm", "gemm-2t" -> {
                 float[] x = QuickBench.random(r, n * n);
                 float[] y = QuickBench.random(r, n * n);
                 float[] c = new float[n * n];
-                return () -> k.gemm(false, false, n, n, n, 1f, x, 0, n, y, 0, n, 0f, c, 0, n);
-            }
-            case "gemm-2t" -> {
-                // gemm N³ NN on two threads: the caller and one pool thread
-                float[] x = QuickBench.random(r, n * n);
-                float[] y = QuickBench.random(r, n * n);
-                float[] c = new float[n * n];
-                Kernels two = k.parallel(new java.util.concurrent.ForkJoinPool(1), 2);
-                return () -> two.gemm(false, false, n, n, n, 1f, x, 0, n, y, 0, n, 0f, c, 0, n);
+                // gemm-2t: the caller and one pool thread
+                Kernels g = op.equals("gemm") ? k : k.parallel(new java.util.concurrent.ForkJoinPool(1), 2);
+                return () -> g.gemm(false, false, n, n, n, 1f, x, 0, n, y, 0, n, 0f, c, 0, n);
             }
             case "gemm-pv" -> {
                 // attention's P·V: (N, 64, N) NN
