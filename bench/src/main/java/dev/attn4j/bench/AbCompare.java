@@ -19,10 +19,10 @@ import java.util.Random;
  *     A.jar B.jar (gemm|gemm-2t|gemm-pv|gemm-qk|flash|flash-causal|flash-heads|softmax|decode) N [rounds]</pre>
  *
  * Each jar's {@code dev.attn4j.simd.SimdKernels} is loaded by its own class loader (the core classes are
- * shared), both are warmed up for 3 s, then every round times one call of each, in alternating order, in
- * thread CPU time; the result is the median over rounds of time(A) ÷ time(B), with its quartiles. Both
- * builds run in the same phases of the machine, so the ratio holds where separate runs differ by tens of
- * percent. Shapes: gemm N³ NN; gemm-2t the same on two threads (timed on the wall clock); gemm-pv (N, 64, N)
+ * shared), both are warmed up for 3 s, then every round times a batch of calls of each (as many as take about
+ * 1 ms), in alternating order, in thread CPU time; the result is the median over rounds of time(A) ÷ time(B),
+ * with its quartiles. Both builds run in the same phases of the machine, so the ratio holds where separate runs
+ * differ by tens of percent. Shapes: gemm N³ NN; gemm-2t the same on two threads (timed on the wall clock); gemm-pv (N, 64, N)
  * NN; gemm-qk (N, N, 64) NT; flash one head of [N, 64] queries, keys and values; flash-heads 8 such heads side
  * by side in rows of 512, one call per head; softmax N rows of N; decode
  * the kernels of one decode step, 8 heads of 64 against N cached tokens.
@@ -47,10 +47,16 @@ public final class AbCompare {
         Runnable ra = body(a, op, n);
         Runnable rb = body(b, op, n);
         long warm = System.nanoTime() + 3_000_000_000L;
+        long calls = 0;
+        long w0 = System.nanoTime();
         while (System.nanoTime() < warm) {
             ra.run();
             rb.run();
+            calls += 2;
         }
+        // calls per timed sample: enough for about 1 ms, so the clock reading (0.85 µs for thread CPU time) stays
+        // below 0.1% of a sample even for the shortest bodies
+        int batch = (int) Math.max(1, Math.min(100_000, 1_000_000L * calls / Math.max(1, System.nanoTime() - w0)));
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         // two-thread bodies are timed on the wall clock (the helper thread's CPU time is not the caller's)
         boolean wall = op.endsWith("-2t");
@@ -62,8 +68,11 @@ public final class AbCompare {
             for (int j = 0; j < 2; j++) {
                 boolean runA = aFirst == (j == 0);
                 long t0 = wall ? System.nanoTime() : mx.getCurrentThreadCpuTime();
-                (runA ? ra : rb).run();
-                long t = (wall ? System.nanoTime() : mx.getCurrentThreadCpuTime()) - t0;
+                Runnable body = runA ? ra : rb;
+                for (int c = 0; c < batch; c++) {
+                    body.run();
+                }
+                double t = ((wall ? System.nanoTime() : mx.getCurrentThreadCpuTime()) - t0) / (double) batch;
                 if (runA) {
                     ta[i] = t;
                 } else {
@@ -75,8 +84,8 @@ public final class AbCompare {
         Arrays.sort(ratio);
         Arrays.sort(ta);
         Arrays.sort(tb);
-        System.out.printf(Locale.ROOT, "%s N=%d, %d rounds: time(A)/time(B) median %.3f (quartiles %.3f, %.3f); "
-                        + "median %s ms A %.3f, B %.3f%n", op, n, rounds, ratio[rounds / 2], ratio[rounds / 4],
+        System.out.printf(Locale.ROOT, "%s N=%d, %d rounds of %d calls: time(A)/time(B) median %.3f (quartiles %.3f, %.3f); "
+                        + "median %s ms per call A %.4f, B %.4f%n", op, n, rounds, batch, ratio[rounds / 2], ratio[rounds / 4],
                 ratio[(3 * rounds) / 4], wall ? "wall" : "CPU", ta[rounds / 2] / 1e6, tb[rounds / 2] / 1e6);
     }
 
