@@ -30,12 +30,17 @@ import java.util.concurrent.TimeUnit;
  * executor, on 1 and 2 threads (the caller plus a ForkJoinPool), in one run, so the speed-up is a
  * same-run ratio. GFLOPS = 2·n³ / time for GEMM; 4·N²·d·heads / time for attention;
  * {@link MhaFlops#forwardFlops} / time for MHA.
+ *
+ * <p>The heap is touched at start-up ({@code -XX:+AlwaysPreTouch}): an MHA forward at N = 2048 allocates seven
+ * 4 MiB arrays, and until the JVM has used each page of its heap once, zeroing them costs 3 ms each in page faults
+ * instead of 0.4 ms, on the calling thread. Measured runs would otherwise fall in that start-up phase, which
+ * a long-running process leaves behind, and charge it to the serial part of the 2-thread runs.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xms2g", "-Xmx2g"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
 @State(Scope.Benchmark)
 public class ParallelBench {
 
