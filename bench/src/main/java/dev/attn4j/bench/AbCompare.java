@@ -22,8 +22,8 @@ import java.util.Random;
  * shared), both are warmed up for 3 s, then every round times a batch of calls of each (as many as take about
  * 1 ms), in alternating order, in thread CPU time; the result is the median over rounds of time(A) ÷ time(B),
  * with its quartiles. Both builds run in the same phases of the machine, so the ratio holds where separate runs
- * differ by tens of percent. Shapes: gemm N³ NN; gemm-2t the same on two threads (timed on the wall clock); gemm-pv (N, 64, N)
- * NN; gemm-qk (N, N, 64) NT; flash one head of [N, 64] queries, keys and values; flash-heads 8 such heads side
+ * differ by tens of percent. Shapes: gemm N³ NN; gemm-2t the same on two threads (timed on the wall clock);
+ * gemm-pv (N, 64, N) NN; gemm-qk (N, N, 64) NT; flash one head of [N, 64] queries, keys and values; flash-heads 8 such heads side
  * by side in rows of 512, one call per head; softmax N rows of N; decode
  * the kernels of one decode step, 8 heads of 64 against N cached tokens.
  */
@@ -46,9 +46,9 @@ public final class AbCompare {
         }
         Runnable ra = body(a, op, n);
         Runnable rb = body(b, op, n);
-        long warm = System.nanoTime() + 3_000_000_000L;
-        long calls = 0;
         long w0 = System.nanoTime();
+        long warm = w0 + 3_000_000_000L;
+        long calls = 0;
         while (System.nanoTime() < warm) {
             ra.run();
             rb.run();
@@ -84,9 +84,10 @@ public final class AbCompare {
         Arrays.sort(ratio);
         Arrays.sort(ta);
         Arrays.sort(tb);
-        System.out.printf(Locale.ROOT, "%s N=%d, %d rounds of %d calls: time(A)/time(B) median %.3f (quartiles %.3f, %.3f); "
-                        + "median %s ms per call A %.4f, B %.4f%n", op, n, rounds, batch, ratio[rounds / 2], ratio[rounds / 4],
-                ratio[(3 * rounds) / 4], wall ? "wall" : "CPU", ta[rounds / 2] / 1e6, tb[rounds / 2] / 1e6);
+        System.out.printf(Locale.ROOT, "%s N=%d, %d rounds of %d calls: time(A)/time(B) median %.3f "
+                        + "(quartiles %.3f, %.3f); median %s ms per call A %.4f, B %.4f%n", op, n, rounds, batch,
+                ratio[rounds / 2], ratio[rounds / 4], ratio[(3 * rounds) / 4], wall ? "wall" : "CPU",
+                ta[rounds / 2] / 1e6, tb[rounds / 2] / 1e6);
     }
 
     private static Kernels load(String jar) throws Exception {
