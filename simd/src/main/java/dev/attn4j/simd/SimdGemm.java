@@ -152,6 +152,7 @@ final class SimdGemm {
     private static final class Workspace {
         float[] packedA = new float[0];
         float[] packedB = new float[0];
+        float[] nextPackedB = new float[0];
         final float[] tile = new float[MR * NR];
         final float[] strip = new float[DIRECT_STRIP];
 
@@ -167,6 +168,14 @@ final class SimdGemm {
                 packedB = new float[size];
             }
             return packedB;
+        }
+
+        /** A second op(B) buffer, for the next block's part while the steps of a parallel GEMM read the first. */
+        float[] nextPackedB(int size) {
+            if (nextPackedB.length < size) {
+                nextPackedB = new float[size];
+            }
+            return nextPackedB;
         }
     }
 
@@ -347,34 +356,62 @@ final class SimdGemm {
         }
         int ncMax = Math.min(NC, roundUp(n, NR));
         int kcMax = Math.min(KC, k);
-        float[] bp = WORKSPACE.get().packedB(kcMax * ncMax);
+        Workspace own = WORKSPACE.get();
+        float[][] bp = {own.packedB(kcMax * ncMax), own.nextPackedB(kcMax * ncMax)};
         // half-height row blocks: twice the steps to balance between threads of unequal speed (the bits do
         // not depend on the block height)
         int mcStep = Math.max(MR, MC / 2 / MR * MR);
         int mcMax = Math.min(mcStep, roundUp(m, MR));
         int blocks = (m + mcStep - 1) / mcStep;
-        for (int jc = 0; jc < n; jc += NC) {
+        int chunk = PACK_STEP_PANELS * NR;
+        int depthBlocks = (k + KC - 1) / KC;
+        int panels = (n + NC - 1) / NC;
+        int last = panels * depthBlocks - 1;
+        // block t = (column panel t / depthBlocks, depth block t % depthBlocks); op(B)'s part for block t + 1 is
+        // packed, into the other buffer, by steps placed after block t's row blocks: one hand-off per block, and
+        // those short steps fill the time a thread would otherwise wait for the other's last row block
+        steps.run(packSteps(n, 0, depthBlocks, chunk),
+                s -> packStep(transB, b, bOff, ldb, k, n, 0, depthBlocks, chunk, s, bp[0]));
+        for (int t = 0; t <= last; t++) {
+            int jc = t / depthBlocks * NC;
+            int pc = t % depthBlocks * KC;
             int nc = Math.min(NC, n - jc);
-            int chunk = PACK_STEP_PANELS * NR;
-            int chunks = (nc + chunk - 1) / chunk;
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
-                int jb = jc;
-                int pb = pc;
-                steps.run(chunks, s -> packB(transB, b, bOff, ldb, pb, kc, jb + s * chunk,
-                        Math.min(chunk, nc - s * chunk), bp, s * chunk * kc));
-                int mode = GemmMicroKernels.mode(pc, beta);
-                steps.run(blocks, s -> {
-                    Workspace ws = WORKSPACE.get();
-                    int ic = s * mcStep;
-                    int mc = Math.min(mcStep, m - ic);
-                    float[] ap = ws.packedA(kcMax * mcMax);
-                    packA(transA, a, aOff, lda, ic, mc, pb, kc, ap);
-                    block(kc, ap, bp, mc, nc, c, cOff + ic * ldc + jb, ldc, alpha, beta, mode, ws.tile);
-                });
-            }
+            int kc = Math.min(KC, k - pc);
+            int mode = GemmMicroKernels.mode(pc, beta);
+            float[] cur = bp[t & 1];
+            float[] next = bp[(t + 1) & 1];
+            int tn = t + 1;
+            int packs = t < last ? packSteps(n, tn, depthBlocks, chunk) : 0;
+            steps.run(blocks + packs, s -> {
+                if (s >= blocks) {
+                    packStep(transB, b, bOff, ldb, k, n, tn, depthBlocks, chunk, s - blocks, next);
+                    return;
+                }
+                Workspace ws = WORKSPACE.get();
+                int ic = s * mcStep;
+                int mc = Math.min(mcStep, m - ic);
+                float[] ap = ws.packedA(kcMax * mcMax);
+                packA(transA, a, aOff, lda, ic, mc, pc, kc, ap);
+                block(kc, ap, cur, mc, nc, c, cOff + ic * ldc + jc, ldc, alpha, beta, mode, ws.tile);
+            });
         }
         return true;
+    }
+
+    /** Pack steps (column chunks) of op(B)'s part for block t of {@link #gemmShared}. */
+    private static int packSteps(int n, int t, int depthBlocks, int chunk) {
+        int nc = Math.min(NC, n - t / depthBlocks * NC);
+        return (nc + chunk - 1) / chunk;
+    }
+
+    /** Pack step s of block t of {@link #gemmShared}: one column chunk of op(B)'s part, into bp. */
+    private static void packStep(boolean transB, float[] b, int bOff, int ldb, int k, int n, int t, int depthBlocks,
+                                 int chunk, int s, float[] bp) {
+        int jc = t / depthBlocks * NC;
+        int pc = t % depthBlocks * KC;
+        int nc = Math.min(NC, n - jc);
+        int kc = Math.min(KC, k - pc);
+        packB(transB, b, bOff, ldb, pc, kc, jc + s * chunk, Math.min(chunk, nc - s * chunk), bp, s * chunk * kc);
     }
 
     /** One mr×nr tile of C at ci from micro-panels ir (of Ap) and jr (of Bp). */
@@ -509,6 +546,26 @@ final class SimdGemm {
      */
     static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp,
                       int bpOff) {
+        if (!transB && nc >= NR) {
+            // row by row of B: each row's segment is read contiguously (one or a few pages per row, where a
+            // micro-panel at a time would touch a new page every NR floats), its whole vectors scattered to the
+            // micro-panels
+            int full = nc / NR * NR;
+            for (int p = 0; p < kc; p++) {
+                int src = bOff + (pc + p) * ldb + jc;
+                int dst = bpOff + p * NR;
+                for (int jr = 0; jr < full; jr += NR) {
+                    for (int v = 0; v < NR; v += L) {
+                        V.cast(FloatVector.fromArray(S, b, src + jr + v)).intoArray(bp, dst + jr * kc + v);
+                    }
+                }
+            }
+            if (full == nc) {
+                return;
+            }
+            packB(false, b, bOff, ldb, pc, kc, jc + full, nc - full, bp, bpOff + full * kc);
+            return;
+        }
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int base = bpOff + jr * kc;
