@@ -341,9 +341,10 @@ final class SimdGemm {
 
     /**
      * The packed path with its independent steps run through {@code steps} (for parallel kernels): per depth
-     * block, op(B)'s block is packed once, in column chunks run as steps, into the calling thread's buffer,
-     * which every step then reads; then each block of MC/2 rows of C runs as a step, packing its rows of op(A) into
-     * its own thread's buffer. Each element of C gets the operations of {@link #gemmPacked}, in the same order,
+     * block, op(B)'s block is packed once, in column chunks run as steps, into one of the calling thread's two
+     * buffers, which every step then reads; each block of MC/2 rows of C runs as a step, packing its rows of op(A)
+     * into its own thread's buffer. The chunks of the next depth block (or column panel) are steps of the same
+     * {@code run} as the current block's rows, after them, packing into the other buffer. Each element of C gets the operations of {@link #gemmPacked}, in the same order,
      * so the floats do not depend on how the steps are run. Returns false, doing nothing, for the problems
      * {@link #gemm} serves another way (k = 0, the direct path, short depth, A read in place for a narrow C):
      * parallel kernels split those into panels.
