@@ -76,9 +76,10 @@ final class GemmMicroKernels {
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++) {
-            int bo = bpOff + p * (2 * L);
-            int ao = apOff + p * 4;
+        int aEnd = apOff + kc * 4;
+        int bBase = bpOff - apOff * (2 * L / 4);
+        for (int ao = apOff; ao < aEnd; ao += 4) {
+            int bo = bBase + ao * (2 * L / 4);
             FloatVector b0 = V.cast(FloatVector.fromArray(S, bp, bo));
             FloatVector b1 = V.cast(FloatVector.fromArray(S, bp, bo + L));
             FloatVector a0 = V.cast(FloatVector.broadcast(S, ap[ao]));
@@ -729,9 +730,10 @@ final class GemmMicroKernels {
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++) {
-            int bo = bpOff + p * (3 * L);
-            int ao = apOff + p * 4;
+        int aEnd = apOff + kc * 4;
+        int bBase = bpOff - apOff * (3 * L / 4);
+        for (int ao = apOff; ao < aEnd; ao += 4) {
+            int bo = bBase + ao * (3 * L / 4);
             FloatVector b0 = V.cast(FloatVector.fromArray(S, bp, bo));
             FloatVector b1 = V.cast(FloatVector.fromArray(S, bp, bo + L));
             FloatVector b2 = V.cast(FloatVector.fromArray(S, bp, bo + 2 * L));
@@ -965,9 +967,10 @@ final class GemmMicroKernels {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++) {
-            int bo = bpOff + p * (3 * L);
-            int ao = apOff + p * 3;
+        int aEnd = apOff + kc * 3;
+        int bBase = bpOff - apOff * (3 * L / 3);
+        for (int ao = apOff; ao < aEnd; ao += 3) {
+            int bo = bBase + ao * (3 * L / 3);
             FloatVector b0 = V.cast(FloatVector.fromArray(S, bp, bo));
             FloatVector b1 = V.cast(FloatVector.fromArray(S, bp, bo + L));
             FloatVector b2 = V.cast(FloatVector.fromArray(S, bp, bo + 2 * L));
@@ -1163,9 +1166,10 @@ final class GemmMicroKernels {
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
         FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
         FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++) {
-            int bo = bpOff + p * (2 * L);
-            int ao = apOff + p * 8;
+        int aEnd = apOff + kc * 8;
+        int bBase = bpOff - apOff * (2 * L / 8);
+        for (int ao = apOff; ao < aEnd; ao += 8) {
+            int bo = bBase + ao * (2 * L / 8);
             FloatVector b0 = V.cast(FloatVector.fromArray(S, bp, bo));
             FloatVector b1 = V.cast(FloatVector.fromArray(S, bp, bo + L));
             FloatVector a0 = V.cast(FloatVector.broadcast(S, ap[ao]));
