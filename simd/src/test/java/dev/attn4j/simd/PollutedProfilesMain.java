@@ -139,13 +139,15 @@ public final class PollutedProfilesMain {
 
     /**
      * The fewest bytes allocated per call over rounds of warm-up and measurement, stopping once at most
-     * {@code enough}: C2 compiles in the background, so the first rounds run interpreted or in C1 code.
+     * {@code enough}: C2 compiles in the background, so the first rounds run interpreted or in C1 code (for
+     * longer when other processes keep both cores busy: a 40-round, 15 s cap once ended before C2 had compiled the
+     * m = 2 direct GEMM on JDK 25, on a loaded machine).
      */
     private static double bytesPerCall(Runnable call, double enough) {
         long thread = Thread.currentThread().getId();
         double best = Double.MAX_VALUE;
         long start = System.nanoTime();
-        for (int round = 0; round < 40 && System.nanoTime() - start < 15e9; round++) {
+        for (int round = 0; round < 400 && System.nanoTime() - start < 60e9; round++) {
             for (int i = 0; i < 300; i++) {
                 call.run();
             }
