@@ -88,7 +88,7 @@ public final class PollutedProfilesMain {
                 acc = acc.add(FloatVector.fromArray(s, a, i));
             }
             acc.intoArray(o, 0);
-        }, Double.NEGATIVE_INFINITY));
+        }, Double.NEGATIVE_INFINITY, 40, 15e9));
         if (!failed.isEmpty()) {
             System.out.println("boxing: " + failed);
             System.exit(1);
@@ -130,7 +130,7 @@ public final class PollutedProfilesMain {
     }
 
     private static void check(List<String> failed, String name, Runnable call) {
-        double perCall = bytesPerCall(call, LIMIT);
+        double perCall = bytesPerCall(call, LIMIT, 400, 60e9);
         System.out.printf(Locale.ROOT, "%s %.0f%n", name, perCall);
         if (perCall > LIMIT) {
             failed.add(name + " " + Math.round(perCall) + " bytes/call");
@@ -141,13 +141,14 @@ public final class PollutedProfilesMain {
      * The fewest bytes allocated per call over rounds of warm-up and measurement, stopping once at most
      * {@code enough}: C2 compiles in the background, so the first rounds run interpreted or in C1 code (for
      * longer when other processes keep both cores busy: a 40-round, 15 s cap once ended before C2 had compiled the
-     * m = 2 direct GEMM on JDK 25, on a loaded machine).
+     * m = 2 direct GEMM on JDK 25, on a loaded machine), or once {@code maxRounds} rounds or {@code maxNanos} have
+     * passed.
      */
-    private static double bytesPerCall(Runnable call, double enough) {
+    private static double bytesPerCall(Runnable call, double enough, int maxRounds, double maxNanos) {
         long thread = Thread.currentThread().getId();
         double best = Double.MAX_VALUE;
         long start = System.nanoTime();
-        for (int round = 0; round < 400 && System.nanoTime() - start < 60e9; round++) {
+        for (int round = 0; round < maxRounds && System.nanoTime() - start < maxNanos; round++) {
             for (int i = 0; i < 300; i++) {
                 call.run();
             }
