@@ -12,7 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  * transposed and pre-multiplied by {@code scale} ({@code qt[c·BR + r] = scale·q_rc}), so that a
  * score tile is computed <em>transposed</em>, with query rows in the vector lanes:
  * {@code Sᵀ[j][r..r+L) += broadcast(k_jc) · qt[c][r..r+L)}, 2 vectors × 5 keys = 10 accumulators (6 keys
- * where {@link #WIDE}).
+ * where {@link #WIDE}; on JDK 17 with K's rows {@link #FIXED_D} floats apart, 4 keys at constant displacements,
+ * see {@link #scoresFixed}).
  * With rows in lanes, the online softmax needs no horizontal reductions: the running max m, the running
  * sum ℓ and the rescale factor α are vectors over rows. Then {@code O_tile = α·O_tile + P·V_tile},
  * 5 rows × 2 vectors of columns per micro-kernel, P broadcast from the transposed tile, V loaded in
@@ -185,7 +186,11 @@ final class SimdFlashAttention {
                         continue;
                     }
                     int jn = Math.min(BC, sc.keyEnd - j0);
-                    scores(sc.qt, sc.st, dk, kTile, kTileOff, kTileLd, jn);
+                    if (!WIDE && dk == FIXED_D && kTileLd == FIXED_D) {
+                        scoresFixed(sc.qt, sc.st, kTile, kTileOff, jn);
+                    } else {
+                        scores(sc.qt, sc.st, dk, kTile, kTileOff, kTileLd, jn);
+                    }
                     if (causalOnly) {
                         causalMask(sc.st, jn, (long) j0 - mask.causalOffset() - sc.i0);
                     } else if (!none) {
@@ -236,7 +241,7 @@ final class SimdFlashAttention {
      * Sᵀ tile: st[j·BR + r] = Σ_c qt[c·BR + r]·k_(j, c) for j &lt; jn, as one fused multiply-add chain in
      * c order per entry (the same chain in the 5-key kernel and in the 1-key tail).
      */
-    private static void scores(float[] qt, float[] st, int dk, float[] k, int kOff, int ldk, int jn) {
+    static void scores(float[] qt, float[] st, int dk, float[] k, int kOff, int ldk, int jn) {
         int j = 0;
         // the six-key and five-key passes are written out separately: their accumulators must be locals to stay in
         // registers (as in GemmMicroKernels); the one-key tail below computes the same chain for leftover keys
@@ -322,6 +327,64 @@ final class SimdFlashAttention {
             int k0 = kOff + j * ldk;
             FloatVector a0 = V.cast(FloatVector.zero(S)), a1 = a0;
             for (int c = 0; c < dk; c++) {
+                FloatVector b = V.cast(FloatVector.broadcast(S, k[k0 + c]));
+                a0 = V.cast(FloatVector.fromArray(S, qt, c * BR)).fma(b, a0);
+                a1 = V.cast(FloatVector.fromArray(S, qt, c * BR + L)).fma(b, a1);
+            }
+            V.cast(a0).intoArray(st, j * BR);
+            V.cast(a1).intoArray(st, j * BR + L);
+        }
+    }
+
+    /** The head size with a score pass of its own on JDK 17 (see {@link #scoresFixed}). */
+    static final int FIXED_D = 64;
+
+    /**
+     * {@link #scores} for dk = ldk = {@link #FIXED_D}, in passes of four keys: the loop runs over K's index, the
+     * other three keys are constant displacements from it and Q's offset is derived from it. The general five-key
+     * pass keeps one offset per key and adds the depth to each on every step (40 instructions per 10 FMAs on
+     * JDK 17); a five-key pass in this form lets C2 hoist all five broadcasts and spill two accumulators, four
+     * keys leave room for them. The same FMA chain per entry, so the same bits.
+     */
+    static void scoresFixed(float[] qt, float[] st, float[] k, int kOff, int jn) {
+        int j = 0;
+        for (; j + 4 <= jn; j += 4) {
+            int k0 = kOff + j * FIXED_D;
+            int qBase = -k0 * BR; // Q's offset c·BR = (kc − k0)·BR
+            FloatVector a00 = V.cast(FloatVector.zero(S)), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00;
+            FloatVector a30 = a00, a31 = a00;
+            for (int kc = k0; kc < k0 + FIXED_D; kc++) {
+                int qo = qBase + kc * BR;
+                FloatVector q0 = V.cast(FloatVector.fromArray(S, qt, qo));
+                FloatVector q1 = V.cast(FloatVector.fromArray(S, qt, qo + L));
+                FloatVector b = V.cast(FloatVector.broadcast(S, k[kc]));
+                a00 = V.cast(q0).fma(b, a00);
+                a01 = V.cast(q1).fma(b, a01);
+                b = V.cast(FloatVector.broadcast(S, k[kc + FIXED_D]));
+                a10 = V.cast(q0).fma(b, a10);
+                a11 = V.cast(q1).fma(b, a11);
+                b = V.cast(FloatVector.broadcast(S, k[kc + 2 * FIXED_D]));
+                a20 = V.cast(q0).fma(b, a20);
+                a21 = V.cast(q1).fma(b, a21);
+                b = V.cast(FloatVector.broadcast(S, k[kc + 3 * FIXED_D]));
+                a30 = V.cast(q0).fma(b, a30);
+                a31 = V.cast(q1).fma(b, a31);
+            }
+            int o = j * BR;
+            V.cast(a00).intoArray(st, o);
+            V.cast(a01).intoArray(st, o + L);
+            V.cast(a10).intoArray(st, o + BR);
+            V.cast(a11).intoArray(st, o + BR + L);
+            V.cast(a20).intoArray(st, o + 2 * BR);
+            V.cast(a21).intoArray(st, o + 2 * BR + L);
+            V.cast(a30).intoArray(st, o + 3 * BR);
+            V.cast(a31).intoArray(st, o + 3 * BR + L);
+        }
+        // key tail: one key at a time, same chain
+        for (; j < jn; j++) {
+            int k0 = kOff + j * FIXED_D;
+            FloatVector a0 = V.cast(FloatVector.zero(S)), a1 = a0;
+            for (int c = 0; c < FIXED_D; c++) {
                 FloatVector b = V.cast(FloatVector.broadcast(S, k[k0 + c]));
                 a0 = V.cast(FloatVector.fromArray(S, qt, c * BR)).fma(b, a0);
                 a1 = V.cast(FloatVector.fromArray(S, qt, c * BR + L)).fma(b, a1);

@@ -33,6 +33,36 @@ class FlashAttentionTest {
     private final Kernels ref = Kernels.reference();
     private double worstRel = 0;
 
+    /**
+     * The d = 64 score pass (constant key stride, used on JDK 17 when K's rows are 64 floats apart) gives the same
+     * bits as the general pass: every score is the same FMA chain in depth order. Every key count of a tile,
+     * so each pass length and tail is covered, and a K offset that is not a multiple of 64.
+     */
+    @Test
+    void fixedStrideScorePassEqualsTheGeneralOne() {
+        Random r = new Random(17);
+        int d = SimdFlashAttention.FIXED_D;
+        int br = SimdFlashAttention.BR;
+        int bc = SimdFlashAttention.BC;
+        float[] qt = new float[d * br];
+        for (int i = 0; i < qt.length; i++) {
+            qt[i] = (float) r.nextGaussian();
+        }
+        int kOff = 13;
+        float[] k = new float[kOff + bc * d];
+        for (int i = 0; i < k.length; i++) {
+            k[i] = (float) r.nextGaussian();
+        }
+        for (int jn = 1; jn <= bc; jn++) {
+            float[] general = new float[bc * br];
+            float[] fixed = new float[bc * br];
+            SimdFlashAttention.scores(qt, general, d, k, kOff, d, jn);
+            SimdFlashAttention.scoresFixed(qt, fixed, k, kOff, jn);
+            assertArrayEquals(general, fixed, "jn = " + jn);
+            assertTrue(fixed[(jn - 1) * br] != 0f, "the last key's scores were written, jn = " + jn);
+        }
+    }
+
     @Test
     void simdKernelsAreActive() {
         assertTrue(simd.name().startsWith("simd"), simd.name());
