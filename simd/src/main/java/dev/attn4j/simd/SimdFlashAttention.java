@@ -67,7 +67,7 @@ final class SimdFlashAttention {
     }
 
     /** Per-thread working memory, grown on demand and reused. */
-    private static final class Scratch {
+    static final class Scratch {
         float[] qt = new float[0];
         float[] o = new float[0];
         final float[] st = new float[BC * BR];
@@ -473,7 +473,8 @@ final class SimdFlashAttention {
     /**
      * O_r ← α_r·O_r + Σ_j p_rj·V_j for the active rows r: runs of consecutive active rows in groups
      * of 5 rows × 2 vectors of columns (10 accumulators + 2 V vectors + 1 broadcast: fits the 16 AVX2
-     * registers without spilling), leftover rows one at a time over 8 vectors of columns.
+     * registers without spilling), leftover rows one at a time over 8 vectors of columns. On JDK 17 with
+     * dv = ldv = {@link #FIXED_D}, groups of 4 rows first ({@link #pv4Fixed}: a tile's 16 rows leave no leftover).
      */
     private static void pv(Scratch sc, int nAct, int jn, float[] v, int vOff, int ldv, int dv) {
         int[] act = sc.act;
@@ -486,6 +487,11 @@ final class SimdFlashAttention {
             }
             int r = act[g];
             int end = r + run;
+            if (!WIDE && dv == FIXED_D && ldv == FIXED_D) {
+                for (; r + 4 <= end; r += 4) {
+                    pv4Fixed(sc, r, jn, v, vOff);
+                }
+            }
             for (; r + 5 <= end; r += 5) {
                 pv5(sc, r, jn, v, vOff, ldv, dv);
             }
@@ -496,8 +502,57 @@ final class SimdFlashAttention {
         }
     }
 
+    /**
+     * Rows r0 … r0+3 for dv = ldv = {@link #FIXED_D} on JDK 17 (see {@link #pv}): the loop runs over the index of
+     * P's entries and derives V's from it, both with constant strides. Four rows (8 accumulators) leave room for
+     * the broadcasts C2 hoists; the same per-element chain as {@link #pv5}.
+     */
+    static void pv4Fixed(Scratch sc, int r0, int jn, float[] v, int vOff) {
+        float[] o = sc.o;
+        float[] st = sc.st;
+        float al0 = sc.alpha[r0], al1 = sc.alpha[r0 + 1], al2 = sc.alpha[r0 + 2], al3 = sc.alpha[r0 + 3];
+        int o0 = r0 * FIXED_D, o1 = o0 + FIXED_D, o2 = o1 + FIXED_D, o3 = o2 + FIXED_D;
+        int pEnd = r0 + jn * BR;
+        for (int c = 0; c < FIXED_D; c += 2 * L) {
+            FloatVector a00 = V.cast(FloatVector.fromArray(S, o, o0 + c)).mul(al0);
+            FloatVector a01 = V.cast(FloatVector.fromArray(S, o, o0 + c + L)).mul(al0);
+            FloatVector a10 = V.cast(FloatVector.fromArray(S, o, o1 + c)).mul(al1);
+            FloatVector a11 = V.cast(FloatVector.fromArray(S, o, o1 + c + L)).mul(al1);
+            FloatVector a20 = V.cast(FloatVector.fromArray(S, o, o2 + c)).mul(al2);
+            FloatVector a21 = V.cast(FloatVector.fromArray(S, o, o2 + c + L)).mul(al2);
+            FloatVector a30 = V.cast(FloatVector.fromArray(S, o, o3 + c)).mul(al3);
+            FloatVector a31 = V.cast(FloatVector.fromArray(S, o, o3 + c + L)).mul(al3);
+            int vBase = vOff + c - r0 * (FIXED_D / BR); // V's row j at vBase + pj·(FIXED_D / BR), pj = j·BR + r0
+            for (int pj = r0; pj < pEnd; pj += BR) {
+                int vr = vBase + pj * (FIXED_D / BR);
+                FloatVector v0 = V.cast(FloatVector.fromArray(S, v, vr));
+                FloatVector v1 = V.cast(FloatVector.fromArray(S, v, vr + L));
+                FloatVector p = V.cast(FloatVector.broadcast(S, st[pj]));
+                a00 = V.cast(v0).fma(p, a00);
+                a01 = V.cast(v1).fma(p, a01);
+                p = V.cast(FloatVector.broadcast(S, st[pj + 1]));
+                a10 = V.cast(v0).fma(p, a10);
+                a11 = V.cast(v1).fma(p, a11);
+                p = V.cast(FloatVector.broadcast(S, st[pj + 2]));
+                a20 = V.cast(v0).fma(p, a20);
+                a21 = V.cast(v1).fma(p, a21);
+                p = V.cast(FloatVector.broadcast(S, st[pj + 3]));
+                a30 = V.cast(v0).fma(p, a30);
+                a31 = V.cast(v1).fma(p, a31);
+            }
+            V.cast(a00).intoArray(o, o0 + c);
+            V.cast(a01).intoArray(o, o0 + c + L);
+            V.cast(a10).intoArray(o, o1 + c);
+            V.cast(a11).intoArray(o, o1 + c + L);
+            V.cast(a20).intoArray(o, o2 + c);
+            V.cast(a21).intoArray(o, o2 + c + L);
+            V.cast(a30).intoArray(o, o3 + c);
+            V.cast(a31).intoArray(o, o3 + c + L);
+        }
+    }
+
     /** Rows r0 … r0+4: consecutive, so the five P broadcasts share one base address. */
-    private static void pv5(Scratch sc, int r0, int jn, float[] v, int vOff, int ldv, int dv) {
+    static void pv5(Scratch sc, int r0, int jn, float[] v, int vOff, int ldv, int dv) {
         float[] o = sc.o;
         float[] st = sc.st;
         float al0 = sc.alpha[r0], al1 = sc.alpha[r0 + 1], al2 = sc.alpha[r0 + 2], al3 = sc.alpha[r0 + 3];
@@ -553,7 +608,7 @@ final class SimdFlashAttention {
     }
 
     /** One row's columns c0 … dv−1 of the P·V update: the same per-element chain as the 4-row kernel. */
-    private static void pvRow(float[] o, float[] st, int r, float al, int c0, int jn,
+    static void pvRow(float[] o, float[] st, int r, float al, int c0, int jn,
                               float[] v, int vOff, int ldv, int dv) {
         int c = c0;
         // eight independent chains (2 FMA pipes × 4 cycles latency): fewer would wait on the latency

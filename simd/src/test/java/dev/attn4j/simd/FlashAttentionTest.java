@@ -34,6 +34,50 @@ class FlashAttentionTest {
     private double worstRel = 0;
 
     /**
+     * The d = 64 P·V kernel (four rows, constant strides, used on JDK 17 when V's rows are 64 floats apart) gives
+     * the same bits as the general one (five-row groups and a single-row leftover): every output element is the
+     * same chain, α·o then one FMA per key in key order. Every key count of a tile.
+     */
+    @Test
+    void fixedStridePvEqualsTheGeneralOne() {
+        Random r = new Random(23);
+        int d = SimdFlashAttention.FIXED_D;
+        int br = SimdFlashAttention.BR;
+        int bc = SimdFlashAttention.BC;
+        int vOff = 5;
+        float[] v = new float[vOff + bc * d];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) r.nextGaussian();
+        }
+        for (int jn = 1; jn <= bc; jn++) {
+            SimdFlashAttention.Scratch fixed = new SimdFlashAttention.Scratch();
+            SimdFlashAttention.Scratch general = new SimdFlashAttention.Scratch();
+            fixed.o = new float[br * d];
+            general.o = new float[br * d];
+            for (int i = 0; i < br * d; i++) {
+                fixed.o[i] = general.o[i] = (float) r.nextGaussian();
+            }
+            for (int i = 0; i < bc * br; i++) {
+                fixed.st[i] = general.st[i] = r.nextFloat();
+            }
+            for (int i = 0; i < br; i++) {
+                fixed.alpha[i] = general.alpha[i] = r.nextFloat();
+            }
+            for (int row = 0; row + 4 <= br; row += 4) {
+                SimdFlashAttention.pv4Fixed(fixed, row, jn, v, vOff);
+            }
+            int row = 0;
+            for (; row + 5 <= br; row += 5) {
+                SimdFlashAttention.pv5(general, row, jn, v, vOff, d, d);
+            }
+            for (; row < br; row++) {
+                SimdFlashAttention.pvRow(general.o, general.st, row, general.alpha[row], 0, jn, v, vOff, d, d);
+            }
+            assertArrayEquals(general.o, fixed.o, "jn = " + jn);
+        }
+    }
+
+    /**
      * The d = 64 score pass (constant key stride, used on JDK 17 when K's rows are 64 floats apart) gives the same
      * bits as the general pass: every score is the same FMA chain in depth order. Every key count of a tile,
      * so each pass length and tail is covered, and a K offset that is not a multiple of 64.
