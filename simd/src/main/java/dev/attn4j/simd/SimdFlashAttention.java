@@ -336,7 +336,7 @@ final class SimdFlashAttention {
         }
     }
 
-    /** The head size with a score pass of its own on JDK 17 (see {@link #scoresFixed}). */
+    /** The head size with kernels of its own (see {@link #scoresFixed}, JDK 17 only, and {@link #pv4Fixed}). */
     static final int FIXED_D = 64;
 
     /**
@@ -473,8 +473,8 @@ final class SimdFlashAttention {
     /**
      * O_r ← α_r·O_r + Σ_j p_rj·V_j for the active rows r: runs of consecutive active rows in groups
      * of 5 rows × 2 vectors of columns (10 accumulators + 2 V vectors + 1 broadcast: fits the 16 AVX2
-     * registers without spilling), leftover rows one at a time over 8 vectors of columns. On JDK 17 with
-     * dv = ldv = {@link #FIXED_D}, groups of 4 rows first ({@link #pv4Fixed}: a tile's 16 rows leave no leftover).
+     * registers without spilling), leftover rows one at a time over 8 vectors of columns. With
+     * dv = ldv = {@link #FIXED_D}, groups of 4 rows first ({@link #pv4Fixed}: a tile's rows leave no leftover).
      */
     private static void pv(Scratch sc, int nAct, int jn, float[] v, int vOff, int ldv, int dv) {
         int[] act = sc.act;
@@ -487,7 +487,7 @@ final class SimdFlashAttention {
             }
             int r = act[g];
             int end = r + run;
-            if (!WIDE && dv == FIXED_D && ldv == FIXED_D) {
+            if (dv == FIXED_D && ldv == FIXED_D) {
                 for (; r + 4 <= end; r += 4) {
                     pv4Fixed(sc, r, jn, v, vOff);
                 }
@@ -503,7 +503,7 @@ final class SimdFlashAttention {
     }
 
     /**
-     * Rows r0 … r0+3 for dv = ldv = {@link #FIXED_D} on JDK 17 (see {@link #pv}): the loop runs over the index of
+     * Rows r0 … r0+3 for dv = ldv = {@link #FIXED_D} (see {@link #pv}): the loop runs over the index of
      * P's entries and derives V's from it, both with constant strides. Four rows (8 accumulators) leave room for
      * the broadcasts C2 hoists; the same per-element chain as {@link #pv5}.
      */

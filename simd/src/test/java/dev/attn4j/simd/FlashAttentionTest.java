@@ -34,7 +34,7 @@ class FlashAttentionTest {
     private double worstRel = 0;
 
     /**
-     * The d = 64 P·V kernel (four rows, constant strides, used on JDK 17 when V's rows are 64 floats apart) gives
+     * The d = 64 P·V kernel (four rows, constant strides, used when V's rows are 64 floats apart) gives
      * the same bits as the general one (five-row groups and a single-row leftover): every output element is the
      * same chain, α·o then one FMA per key in key order. Every key count of a tile.
      */
