@@ -28,6 +28,10 @@ import org.junit.jupiter.api.Test;
  * P·V gemm round in the same places, without rescales), so fused and unfused agree within twice it.
  */
 class FlashAttentionTest {
+    private static final int D = SimdFlashAttention.FIXED_D;
+    private static final int BR = SimdFlashAttention.BR;
+    private static final int BC = SimdFlashAttention.BC;
+
     static final double U = 0x1p-24;
     private final Kernels simd = Kernels.best();
     private final Kernels ref = Kernels.reference();
@@ -41,69 +45,54 @@ class FlashAttentionTest {
     @Test
     void fixedStridePvEqualsTheGeneralOne() {
         Random r = new Random(23);
-        int d = SimdFlashAttention.FIXED_D;
-        int br = SimdFlashAttention.BR;
-        int bc = SimdFlashAttention.BC;
         int vOff = 5;
-        float[] v = new float[vOff + bc * d];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) r.nextGaussian();
-        }
-        for (int jn = 1; jn <= bc; jn++) {
+        float[] v = gaussian(r, vOff + BC * D);
+        for (int jn = 1; jn <= BC; jn++) {
             SimdFlashAttention.Scratch fixed = new SimdFlashAttention.Scratch();
             SimdFlashAttention.Scratch general = new SimdFlashAttention.Scratch();
-            fixed.o = new float[br * d];
-            general.o = new float[br * d];
-            for (int i = 0; i < br * d; i++) {
+            fixed.o = new float[BR * D];
+            general.o = new float[BR * D];
+            for (int i = 0; i < BR * D; i++) {
                 fixed.o[i] = general.o[i] = (float) r.nextGaussian();
             }
-            for (int i = 0; i < bc * br; i++) {
+            for (int i = 0; i < BC * BR; i++) {
                 fixed.st[i] = general.st[i] = r.nextFloat();
             }
-            for (int i = 0; i < br; i++) {
+            for (int i = 0; i < BR; i++) {
                 fixed.alpha[i] = general.alpha[i] = r.nextFloat();
             }
-            for (int row = 0; row + 4 <= br; row += 4) {
+            for (int row = 0; row + 4 <= BR; row += 4) {
                 SimdFlashAttention.pv4Fixed(fixed, row, jn, v, vOff);
             }
             int row = 0;
-            for (; row + 5 <= br; row += 5) {
-                SimdFlashAttention.pv5(general, row, jn, v, vOff, d, d);
+            for (; row + 5 <= BR; row += 5) {
+                SimdFlashAttention.pv5(general, row, jn, v, vOff, D, D);
             }
-            for (; row < br; row++) {
-                SimdFlashAttention.pvRow(general.o, general.st, row, general.alpha[row], 0, jn, v, vOff, d, d);
+            for (; row < BR; row++) {
+                SimdFlashAttention.pvRow(general.o, general.st, row, general.alpha[row], 0, jn, v, vOff, D, D);
             }
             assertArrayEquals(general.o, fixed.o, "jn = " + jn);
         }
     }
 
     /**
-     * The d = 64 score pass (constant key stride, used on JDK 17 when K's rows are 64 floats apart) gives the same
+     * The D = 64 score pass (constant key stride, used on JDK 17 when K's rows are 64 floats apart) gives the same
      * bits as the general pass: every score is the same FMA chain in depth order. Every key count of a tile,
      * so each pass length and tail is covered, and a K offset that is not a multiple of 64.
      */
     @Test
     void fixedStrideScorePassEqualsTheGeneralOne() {
         Random r = new Random(17);
-        int d = SimdFlashAttention.FIXED_D;
-        int br = SimdFlashAttention.BR;
-        int bc = SimdFlashAttention.BC;
-        float[] qt = new float[d * br];
-        for (int i = 0; i < qt.length; i++) {
-            qt[i] = (float) r.nextGaussian();
-        }
+        float[] qt = gaussian(r, D * BR);
         int kOff = 13;
-        float[] k = new float[kOff + bc * d];
-        for (int i = 0; i < k.length; i++) {
-            k[i] = (float) r.nextGaussian();
-        }
-        for (int jn = 1; jn <= bc; jn++) {
-            float[] general = new float[bc * br];
-            float[] fixed = new float[bc * br];
-            SimdFlashAttention.scores(qt, general, d, k, kOff, d, jn);
+        float[] k = gaussian(r, kOff + BC * D);
+        for (int jn = 1; jn <= BC; jn++) {
+            float[] general = new float[BC * BR];
+            float[] fixed = new float[BC * BR];
+            SimdFlashAttention.scores(qt, general, D, k, kOff, D, jn);
             SimdFlashAttention.scoresFixed(qt, fixed, k, kOff, jn);
             assertArrayEquals(general, fixed, "jn = " + jn);
-            assertTrue(fixed[(jn - 1) * br] != 0f, "the last key's scores were written, jn = " + jn);
+            assertTrue(fixed[(jn - 1) * BR] != 0f, "the last key's scores were written, jn = " + jn);
         }
     }
 
@@ -131,7 +120,7 @@ class FlashAttentionTest {
                 cases++;
             }
         }
-        System.out.printf("flashAttention: %d cases, max |err|/Σp|v| = %.3g (= %.2f u)%n", cases, worstRel,
+        System.out.printf("flashAttention: %D cases, max |err|/Σp|v| = %.3g (= %.2f u)%n", cases, worstRel,
                 worstRel / U);
     }
 
@@ -158,26 +147,26 @@ class FlashAttentionTest {
             for (int t = 0; t < 4; t++) {
                 int l = 20 + rnd.nextInt(100);
                 int s = 1 + rnd.nextInt(200);
-                int d = t % 2 == 0 ? 64 : 1 + rnd.nextInt(40);
-                Problem pr = new Problem(l, s, d, d, (float) (1 / Math.sqrt(d)), rnd, 1f);
+                int D = t % 2 == 0 ? 64 : 1 + rnd.nextInt(40);
+                Problem pr = new Problem(l, s, D, D, (float) (1 / Math.sqrt(D)), rnd, 1f);
                 ScoreMask mask = SoftmaxTest.mask(kind, l, s, rnd);
                 float[] all = new float[l * d];
-                simd.flashAttention(l, s, d, d, pr.scale, pr.q, 0, d, pr.k, 0, d, pr.v, 0, d, mask, all, 0, d);
+                simd.flashAttention(l, s, D, D, pr.scale, pr.q, 0, D, pr.k, 0, D, pr.v, 0, D, mask, all, 0, D);
                 float[] parts = new float[l * d];
                 for (int row0 = 0; row0 < l; ) {
                     int n = Math.min(blocks[rnd.nextInt(blocks.length)], l - row0);
-                    simd.flashAttention(n, s, d, d, pr.scale, pr.q, row0 * d, d, pr.k, 0, d, pr.v, 0, d,
-                            mask.subMask(row0, 0), parts, row0 * d, d);
+                    simd.flashAttention(n, s, D, D, pr.scale, pr.q, row0 * D, D, pr.k, 0, D, pr.v, 0, D,
+                            mask.subMask(row0, 0), parts, row0 * D, D);
                     row0 += n;
                 }
                 assertTrue(Arrays.equals(all, parts), "row blocks differ from one call: " + kind + " l=" + l
-                        + " s=" + s + " d=" + d);
+                        + " s=" + s + " d=" + D);
             }
         }
     }
 
     /**
-     * K and V whose rows are far apart (heads side by side, ld = 8·d) are copied into contiguous buffers, whole
+     * K and V whose rows are far apart (heads side by side, ld = 8·D) are copied into contiguous buffers, whole
      * or (past {@link SimdFlashAttention#HEAD_COPY_FLOATS}) tile by tile; contiguous ones are read in place. All
      * must give the same bits.
      */
@@ -189,8 +178,8 @@ class FlashAttentionTest {
             boolean tiles = kind.length() % 2 == 0;
             int l = tiles ? 1 + rnd.nextInt(20) : 1 + rnd.nextInt(90);
             int s = tiles ? big : 1 + rnd.nextInt(300);
-            int d = tiles ? 64 : 1 + rnd.nextInt(70);
-            float scale = (float) (1 / Math.sqrt(d));
+            int D = tiles ? 64 : 1 + rnd.nextInt(70);
+            float scale = (float) (1 / Math.sqrt(D));
             float[] q = new float[l * d];
             float[] kd = new float[s * d];
             float[] vd = new float[s * d];
@@ -201,21 +190,21 @@ class FlashAttentionTest {
             }
             ScoreMask mask = SoftmaxTest.mask(kind, l, s, rnd);
             float[] dense = new float[l * d];
-            simd.flashAttention(l, s, d, d, scale, q, 0, d, kd, 0, d, vd, 0, d, mask, dense, 0, d);
-            int ld = 8 * d;
-            int head = 5 * d;
+            simd.flashAttention(l, s, D, D, scale, q, 0, D, kd, 0, D, vd, 0, D, mask, dense, 0, D);
+            int ld = 8 * D;
+            int head = 5 * D;
             float[] k = new float[s * ld];
             float[] v = new float[s * ld];
             Arrays.fill(k, Float.NaN); // entries outside the head must not be read
             Arrays.fill(v, Float.NaN);
             for (int j = 0; j < s; j++) {
-                System.arraycopy(kd, j * d, k, j * ld + head, d);
-                System.arraycopy(vd, j * d, v, j * ld + head, d);
+                System.arraycopy(kd, j * D, k, j * ld + head, D);
+                System.arraycopy(vd, j * D, v, j * ld + head, D);
             }
             float[] spread = new float[l * d];
-            simd.flashAttention(l, s, d, d, scale, q, 0, d, k, head, ld, v, head, ld, mask, spread, 0, d);
+            simd.flashAttention(l, s, D, D, scale, q, 0, D, k, head, ld, v, head, ld, mask, spread, 0, D);
             assertTrue(Arrays.equals(dense, spread), "spread K/V rows differ from contiguous ones: " + kind
-                    + " l=" + l + " s=" + s + " d=" + d);
+                    + " l=" + l + " s=" + s + " d=" + D);
         }
     }
 
@@ -226,29 +215,29 @@ class FlashAttentionTest {
     @Test
     void fullyMaskedKeyTileIsAnExactNoOp() {
         Random rnd = new Random(23);
-        int bc = SimdFlashAttention.BC;
-        int l = 40, s = 3 * bc + 7, d = 64;
-        Problem pr = new Problem(l, s, d, d, 0.125f, rnd, 1f);
+        int BC = SimdFlashAttention.BC;
+        int l = 40, s = 3 * BC + 7, D = 64;
+        Problem pr = new Problem(l, s, D, D, 0.125f, rnd, 1f);
         boolean[] blocked = new boolean[l * s];
         for (int i = 0; i < l; i++) {
             if (i % 3 != 0) {
-                Arrays.fill(blocked, i * s + bc, i * s + 2 * bc, true); // key tile 1 hidden from these rows
+                Arrays.fill(blocked, i * s + BC, i * s + 2 * BC, true); // key tile 1 hidden from these rows
             }
         }
         ScoreMask mask = ScoreMask.none().withBlocked(blocked, 0, s);
         float[] before = new float[l * d];
-        simd.flashAttention(l, s, d, d, pr.scale, pr.q, 0, d, pr.k, 0, d, pr.v, 0, d, mask, before, 0, d);
-        for (int j = bc; j < 2 * bc; j++) {
-            for (int c = 0; c < d; c++) {
-                pr.k[j * d + c] = 1e30f;
-                pr.v[j * d + c] = c % 2 == 0 ? Float.NaN : Float.POSITIVE_INFINITY;
+        simd.flashAttention(l, s, D, D, pr.scale, pr.q, 0, D, pr.k, 0, D, pr.v, 0, D, mask, before, 0, D);
+        for (int j = BC; j < 2 * BC; j++) {
+            for (int c = 0; c < D; c++) {
+                pr.k[j * D + c] = 1e30f;
+                pr.v[j * D + c] = c % 2 == 0 ? Float.NaN : Float.POSITIVE_INFINITY;
             }
         }
         float[] after = new float[l * d];
-        simd.flashAttention(l, s, d, d, pr.scale, pr.q, 0, d, pr.k, 0, d, pr.v, 0, d, mask, after, 0, d);
+        simd.flashAttention(l, s, D, D, pr.scale, pr.q, 0, D, pr.k, 0, D, pr.v, 0, D, mask, after, 0, D);
         for (int i = 0; i < l; i++) {
-            float[] b = Arrays.copyOfRange(before, i * d, i * d + d);
-            float[] a = Arrays.copyOfRange(after, i * d, i * d + d);
+            float[] b = Arrays.copyOfRange(before, i * D, i * D + D);
+            float[] a = Arrays.copyOfRange(after, i * D, i * D + D);
             if (i % 3 != 0) {
                 assertArrayEquals(b, a, "row " + i + " changed by a key tile it cannot see");
             } else {
@@ -371,5 +360,13 @@ class FlashAttentionTest {
                 }
             }
         }
+    }
+
+    private static float[] gaussian(Random r, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) r.nextGaussian();
+        }
+        return a;
     }
 }
