@@ -76,7 +76,7 @@ class FlashAttentionTest {
     }
 
     /**
-     * The D = 64 score pass (constant key stride, used on JDK 17 when K's rows are 64 floats apart) gives the same
+     * The d = 64 score pass (constant key stride, used on JDK 17 when K's rows are 64 floats apart) gives the same
      * bits as the general pass: every score is the same FMA chain in depth order. Every key count of a tile,
      * so each pass length and tail is covered, and a K offset that is not a multiple of 64.
      */
@@ -120,7 +120,7 @@ class FlashAttentionTest {
                 cases++;
             }
         }
-        System.out.printf("flashAttention: %D cases, max |err|/Σp|v| = %.3g (= %.2f u)%n", cases, worstRel,
+        System.out.printf("flashAttention: %d cases, max |err|/Σp|v| = %.3g (= %.2f u)%n", cases, worstRel,
                 worstRel / U);
     }
 
@@ -147,26 +147,26 @@ class FlashAttentionTest {
             for (int t = 0; t < 4; t++) {
                 int l = 20 + rnd.nextInt(100);
                 int s = 1 + rnd.nextInt(200);
-                int D = t % 2 == 0 ? 64 : 1 + rnd.nextInt(40);
-                Problem pr = new Problem(l, s, D, D, (float) (1 / Math.sqrt(D)), rnd, 1f);
+                int d = t % 2 == 0 ? 64 : 1 + rnd.nextInt(40);
+                Problem pr = new Problem(l, s, d, d, (float) (1 / Math.sqrt(d)), rnd, 1f);
                 ScoreMask mask = SoftmaxTest.mask(kind, l, s, rnd);
                 float[] all = new float[l * d];
-                simd.flashAttention(l, s, D, D, pr.scale, pr.q, 0, D, pr.k, 0, D, pr.v, 0, D, mask, all, 0, D);
+                simd.flashAttention(l, s, d, d, pr.scale, pr.q, 0, d, pr.k, 0, d, pr.v, 0, d, mask, all, 0, d);
                 float[] parts = new float[l * d];
                 for (int row0 = 0; row0 < l; ) {
                     int n = Math.min(blocks[rnd.nextInt(blocks.length)], l - row0);
-                    simd.flashAttention(n, s, D, D, pr.scale, pr.q, row0 * D, D, pr.k, 0, D, pr.v, 0, D,
-                            mask.subMask(row0, 0), parts, row0 * D, D);
+                    simd.flashAttention(n, s, d, d, pr.scale, pr.q, row0 * d, d, pr.k, 0, d, pr.v, 0, d,
+                            mask.subMask(row0, 0), parts, row0 * d, d);
                     row0 += n;
                 }
                 assertTrue(Arrays.equals(all, parts), "row blocks differ from one call: " + kind + " l=" + l
-                        + " s=" + s + " d=" + D);
+                        + " s=" + s + " d=" + d);
             }
         }
     }
 
     /**
-     * K and V whose rows are far apart (heads side by side, ld = 8·D) are copied into contiguous buffers, whole
+     * K and V whose rows are far apart (heads side by side, ld = 8·d) are copied into contiguous buffers, whole
      * or (past {@link SimdFlashAttention#HEAD_COPY_FLOATS}) tile by tile; contiguous ones are read in place. All
      * must give the same bits.
      */
@@ -178,8 +178,8 @@ class FlashAttentionTest {
             boolean tiles = kind.length() % 2 == 0;
             int l = tiles ? 1 + rnd.nextInt(20) : 1 + rnd.nextInt(90);
             int s = tiles ? big : 1 + rnd.nextInt(300);
-            int D = tiles ? 64 : 1 + rnd.nextInt(70);
-            float scale = (float) (1 / Math.sqrt(D));
+            int d = tiles ? 64 : 1 + rnd.nextInt(70);
+            float scale = (float) (1 / Math.sqrt(d));
             float[] q = new float[l * d];
             float[] kd = new float[s * d];
             float[] vd = new float[s * d];
@@ -190,21 +190,21 @@ class FlashAttentionTest {
             }
             ScoreMask mask = SoftmaxTest.mask(kind, l, s, rnd);
             float[] dense = new float[l * d];
-            simd.flashAttention(l, s, D, D, scale, q, 0, D, kd, 0, D, vd, 0, D, mask, dense, 0, D);
-            int ld = 8 * D;
-            int head = 5 * D;
+            simd.flashAttention(l, s, d, d, scale, q, 0, d, kd, 0, d, vd, 0, d, mask, dense, 0, d);
+            int ld = 8 * d;
+            int head = 5 * d;
             float[] k = new float[s * ld];
             float[] v = new float[s * ld];
             Arrays.fill(k, Float.NaN); // entries outside the head must not be read
             Arrays.fill(v, Float.NaN);
             for (int j = 0; j < s; j++) {
-                System.arraycopy(kd, j * D, k, j * ld + head, D);
-                System.arraycopy(vd, j * D, v, j * ld + head, D);
+                System.arraycopy(kd, j * d, k, j * ld + head, d);
+                System.arraycopy(vd, j * d, v, j * ld + head, d);
             }
             float[] spread = new float[l * d];
-            simd.flashAttention(l, s, D, D, scale, q, 0, D, k, head, ld, v, head, ld, mask, spread, 0, D);
+            simd.flashAttention(l, s, d, d, scale, q, 0, d, k, head, ld, v, head, ld, mask, spread, 0, d);
             assertTrue(Arrays.equals(dense, spread), "spread K/V rows differ from contiguous ones: " + kind
-                    + " l=" + l + " s=" + s + " d=" + D);
+                    + " l=" + l + " s=" + s + " d=" + d);
         }
     }
 
@@ -215,29 +215,29 @@ class FlashAttentionTest {
     @Test
     void fullyMaskedKeyTileIsAnExactNoOp() {
         Random rnd = new Random(23);
-        int BC = SimdFlashAttention.BC;
-        int l = 40, s = 3 * BC + 7, D = 64;
-        Problem pr = new Problem(l, s, D, D, 0.125f, rnd, 1f);
+        int bc = SimdFlashAttention.BC;
+        int l = 40, s = 3 * bc + 7, d = 64;
+        Problem pr = new Problem(l, s, d, d, 0.125f, rnd, 1f);
         boolean[] blocked = new boolean[l * s];
         for (int i = 0; i < l; i++) {
             if (i % 3 != 0) {
-                Arrays.fill(blocked, i * s + BC, i * s + 2 * BC, true); // key tile 1 hidden from these rows
+                Arrays.fill(blocked, i * s + bc, i * s + 2 * bc, true); // key tile 1 hidden from these rows
             }
         }
         ScoreMask mask = ScoreMask.none().withBlocked(blocked, 0, s);
         float[] before = new float[l * d];
-        simd.flashAttention(l, s, D, D, pr.scale, pr.q, 0, D, pr.k, 0, D, pr.v, 0, D, mask, before, 0, D);
-        for (int j = BC; j < 2 * BC; j++) {
-            for (int c = 0; c < D; c++) {
-                pr.k[j * D + c] = 1e30f;
-                pr.v[j * D + c] = c % 2 == 0 ? Float.NaN : Float.POSITIVE_INFINITY;
+        simd.flashAttention(l, s, d, d, pr.scale, pr.q, 0, d, pr.k, 0, d, pr.v, 0, d, mask, before, 0, d);
+        for (int j = bc; j < 2 * bc; j++) {
+            for (int c = 0; c < d; c++) {
+                pr.k[j * d + c] = 1e30f;
+                pr.v[j * d + c] = c % 2 == 0 ? Float.NaN : Float.POSITIVE_INFINITY;
             }
         }
         float[] after = new float[l * d];
-        simd.flashAttention(l, s, D, D, pr.scale, pr.q, 0, D, pr.k, 0, D, pr.v, 0, D, mask, after, 0, D);
+        simd.flashAttention(l, s, d, d, pr.scale, pr.q, 0, d, pr.k, 0, d, pr.v, 0, d, mask, after, 0, d);
         for (int i = 0; i < l; i++) {
-            float[] b = Arrays.copyOfRange(before, i * D, i * D + D);
-            float[] a = Arrays.copyOfRange(after, i * D, i * D + D);
+            float[] b = Arrays.copyOfRange(before, i * d, i * d + d);
+            float[] a = Arrays.copyOfRange(after, i * d, i * d + d);
             if (i % 3 != 0) {
                 assertArrayEquals(b, a, "row " + i + " changed by a key tile it cannot see");
             } else {
