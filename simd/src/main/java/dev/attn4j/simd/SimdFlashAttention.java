@@ -322,11 +322,7 @@ final class SimdFlashAttention {
             V.cast(a40).intoArray(st, o + 4 * BR);
             V.cast(a41).intoArray(st, o + 4 * BR + L);
         }
-        scoreTail(qt, st, dk, k, kOff, ldk, j, jn);
-    }
-
-    /** The scores of keys j … jn−1, one key at a time: the same chain as the passes of several keys. */
-    private static void scoreTail(float[] qt, float[] st, int dk, float[] k, int kOff, int ldk, int j, int jn) {
+        // key tail: one key at a time, same chain
         for (; j < jn; j++) {
             int k0 = kOff + j * ldk;
             FloatVector a0 = V.cast(FloatVector.zero(S)), a1 = a0;
@@ -384,7 +380,18 @@ final class SimdFlashAttention {
             V.cast(a30).intoArray(st, o + 3 * BR);
             V.cast(a31).intoArray(st, o + 3 * BR + L);
         }
-        scoreTail(qt, st, FIXED_D, k, kOff, FIXED_D, j, jn);
+        // key tail: one key at a time, same chain
+        for (; j < jn; j++) {
+            int k0 = kOff + j * FIXED_D;
+            FloatVector a0 = V.cast(FloatVector.zero(S)), a1 = a0;
+            for (int c = 0; c < FIXED_D; c++) {
+                FloatVector b = V.cast(FloatVector.broadcast(S, k[k0 + c]));
+                a0 = V.cast(FloatVector.fromArray(S, qt, c * BR)).fma(b, a0);
+                a1 = V.cast(FloatVector.fromArray(S, qt, c * BR + L)).fma(b, a1);
+            }
+            V.cast(a0).intoArray(st, j * BR);
+            V.cast(a1).intoArray(st, j * BR + L);
+        }
     }
 
     /**
