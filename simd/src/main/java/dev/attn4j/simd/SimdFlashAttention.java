@@ -109,8 +109,8 @@ final class SimdFlashAttention {
                           float[] out, int outOff, int ldo) {
         Scratch[] tiles = SCRATCH.get();
         for (Scratch sc : tiles) {
-            sc.qt = atLeast(sc.qt, dk * BR);
-            sc.o = atLeast(sc.o, dv * BR);
+            sc.qt = VectorWidth.atLeast(sc.qt, dk * BR);
+            sc.o = VectorWidth.atLeast(sc.o, dv * BR);
         }
         // Rows of K and V far apart (heads side by side: ld = heads·d) crowd into a few cache sets: copy them
         // into contiguous buffers, the whole head when it is small enough, else tile by tile (class comment)
@@ -121,10 +121,10 @@ final class SimdFlashAttention {
         boolean wholeK = spreadK && (long) s * dk <= HEAD_COPY_FLOATS;
         boolean wholeV = spreadV && (long) s * dv <= HEAD_COPY_FLOATS;
         if (spreadK) {
-            first.kCopy = atLeast(first.kCopy, (wholeK ? s : BC) * dk);
+            first.kCopy = VectorWidth.atLeast(first.kCopy, (wholeK ? s : BC) * dk);
         }
         if (spreadV) {
-            first.vCopy = atLeast(first.vCopy, (wholeV ? s : BC) * dv);
+            first.vCopy = VectorWidth.atLeast(first.vCopy, (wholeV ? s : BC) * dv);
         }
         if (wholeK) {
             copyRows(k, kOff, ldk, s, dk, first.kCopy);
@@ -207,11 +207,6 @@ final class SimdFlashAttention {
                 finish(sc, sc.rows, dv, out, outOff + sc.i0 * ldo, ldo);
             }
         }
-    }
-
-    /** buf, or a new array when buf holds fewer than n floats. */
-    private static float[] atLeast(float[] buf, int n) {
-        return buf.length >= n ? buf : new float[n];
     }
 
     /** dst[r·width + c] = src[off + r·ld + c] for r &lt; rows, c &lt; width. */

@@ -157,25 +157,16 @@ final class SimdGemm {
         final float[] strip = new float[DIRECT_STRIP];
 
         float[] packedA(int size) {
-            if (packedA.length < size) {
-                packedA = new float[size];
-            }
-            return packedA;
+            return packedA = VectorWidth.atLeast(packedA, size);
         }
 
         float[] packedB(int size) {
-            if (packedB.length < size) {
-                packedB = new float[size];
-            }
-            return packedB;
+            return packedB = VectorWidth.atLeast(packedB, size);
         }
 
         /** A second op(B) buffer, for the next block's part while the steps of a parallel GEMM read the first. */
         float[] nextPackedB(int size) {
-            if (nextPackedB.length < size) {
-                nextPackedB = new float[size];
-            }
-            return nextPackedB;
+            return nextPackedB = VectorWidth.atLeast(nextPackedB, size);
         }
     }
 
@@ -344,8 +335,9 @@ final class SimdGemm {
      * block, op(B)'s block is packed once, in column chunks run as steps, into one of the calling thread's two
      * buffers, which every step then reads; each block of MC/2 rows of C runs as a step, packing its rows of op(A)
      * into its own thread's buffer. The chunks of the next depth block (or column panel) are steps of the same
-     * {@code run} as the current block's rows, after them, packing into the other buffer. Each element of C gets the operations of {@link #gemmPacked}, in the same order,
-     * so the floats do not depend on how the steps are run. Returns false, doing nothing, for the problems
+     * {@code run} as the current block's rows, after them, packing into the other buffer. Each element of C gets
+     * the operations of {@link #gemmPacked}, in the same order, so the floats do not depend on how the steps are
+     * run. Returns false, doing nothing, for the problems
      * {@link #gemm} serves another way (k = 0, the direct path, short depth, A read in place for a narrow C):
      * parallel kernels split those into panels.
      */

@@ -55,6 +55,11 @@ final class VectorWidth {
         return s;
     }
 
+    /** buf, or a new array when buf holds fewer than n floats (for per-thread buffers grown on demand). */
+    static float[] atLeast(float[] buf, int n) {
+        return buf.length >= n ? buf : new float[n];
+    }
+
     private VectorWidth() {
     }
 
