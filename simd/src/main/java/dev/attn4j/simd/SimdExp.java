@@ -109,19 +109,31 @@ final class SimdExp {
     }
 
     /**
-     * {@link #expAffineSum} over {@code rows} rows of {@code count} whole vectors each, rows {@code ld} floats
-     * apart from {@code off}, with stride one vector and row r's shift {@code shift[r]} (a scalar): row r's
-     * lane sums go to {@code sum[r·L …]}. Each row gets exactly the operations of one
-     * {@code expAffineSum(a, off + r·ld, L, count, scale, shift[r], null, 0, sum, r·L)} call; this form only
-     * saves the per-call set-up, which dominates for short rows (8 vectors: half the time of the call).
+     * Softmax of {@code rows} rows of {@code count} whole vectors each, rows {@code ld} floats apart from {@code off},
+     * none masked, software-pipelined over rows: one loop over the vectors of row r computes row r's exps
+     * and their lane sums, the max of row r + 1 and the normalization of row r − 1, so that each loop holds three
+     * independent streams of work. An exp vector is a chain of some 40 cycles of dependent operations, and the
+     * out-of-order window holds only a few of them (see the class comment): alone, the exp pass leaves the FP
+     * units partly idle, which the max and the scaling of the neighbouring rows then fill.
      *
-     * <p>The loop body repeats {@link #expAffineSum}'s: a method for it would take and return vectors (boxed
-     * whenever C2 leaves it out of line), and one general loop serving both (variable stride, per-row or
-     * per-vector shift) measured 3–13% slower on softmax rows than these two specialised ones.
+     * <p>Each row gets exactly the operations of the row-by-row path of {@code SimdSoftmax}: the max
+     * {@code scale·max_j x_j} (or {@code scale·min_j x_j} for scale &lt; 0; the extreme of a set does not depend on
+     * the order in which it is taken), e_j = exp(fma(x_j, scale, −max)) summed lane-wise in increasing j and then
+     * left to right over the lanes, then e_j·(1/Σ), or NaN over the whole row when Σ is NaN. So the floats are
+     * those of {@code expAffineSum} row by row.
+     *
+     * @param lanes scratch of at least one vector's length
+     * @return the number of rows done: {@code rows}, or the first row whose max is −∞ (every entry −∞ or NaN),
+     * which is left untouched for the caller's row-by-row path, as are the rows after it
      */
-    static void expAffineRows(float[] a, int off, int ld, int rows, int count, float scale, float[] shift,
-                              float[] sum) {
-        int lanes = S.length();
+    static int softmaxRows(float[] a, int off, int ld, int rows, int count, float scale, float[] lanes) {
+        int lanesPerVector = S.length();
+        boolean min = scale < 0;
+        float init = min ? Float.POSITIVE_INFINITY : Float.NEGATIVE_INFINITY;
+        float next = scale * SimdSoftmax.extreme(a, off, count * lanesPerVector, min);
+        if (next == Float.NEGATIVE_INFINITY) {
+            return 0;
+        }
         FloatVector sv = V.cast(FloatVector.broadcast(S, scale));
         FloatVector lnHi = V.cast(FloatVector.broadcast(S, -LN2_HI));
         FloatVector lnLo = V.cast(FloatVector.broadcast(S, -LN2_LO));
@@ -131,11 +143,21 @@ final class SimdExp {
         FloatVector c3 = V.cast(FloatVector.broadcast(S, C3));
         FloatVector c2 = V.cast(FloatVector.broadcast(S, C2));
         FloatVector one = V.cast(FloatVector.broadcast(S, 1f));
+        // the normalization pending from the row before: row 0 has none, so it scales its own exps by 1 (exact)
+        float inv = 1f;
         for (int row = 0; row < rows; row++) {
-            FloatVector hv = V.cast(FloatVector.broadcast(S, shift[row]));
+            int rowOff = off + row * ld;
+            // the last row has no next row: it takes its own max again (unused)
+            int nextOff = row + 1 < rows ? rowOff + ld : rowOff;
+            int prevOff = row > 0 ? rowOff - ld : rowOff;
+            FloatVector hv = V.cast(FloatVector.broadcast(S, -next));
+            FloatVector iv = V.cast(FloatVector.broadcast(S, inv));
+            FloatVector mv = V.cast(FloatVector.broadcast(S, init));
             FloatVector acc = V.cast(FloatVector.zero(S));
-            int end = off + row * ld + count * lanes;
-            for (int i = off + row * ld; i < end; i += lanes) {
+            for (int j = 0; j < count * lanesPerVector; j += lanesPerVector) {
+                FloatVector z = V.cast(FloatVector.fromArray(S, a, nextOff + j));
+                mv = V.cast(mv).blend(z, min ? V.cast(z).lt(mv) : V.cast(mv).lt(z));
+                int i = rowOff + j;
                 FloatVector x = V.cast(V.cast(FloatVector.fromArray(S, a, i)).fma(sv, hv));
                 VectorMask<Float> under = x.lt(UNDERFLOW);
                 FloatVector t = V.cast(V.cast(x).fma(LOG2E, MAGIC));
@@ -153,8 +175,30 @@ final class SimdExp {
                 FloatVector e = V.cast(V.cast(V.cast(p).mul(scale2n)).blend(0f, under));
                 V.cast(e).intoArray(a, i);
                 acc = V.cast(acc).add(e);
+                int k = prevOff + j;
+                V.cast(V.cast(FloatVector.fromArray(S, a, k)).mul(iv)).intoArray(a, k);
             }
-            V.cast(acc).intoArray(sum, row * lanes);
+            V.cast(acc).intoArray(lanes, 0);
+            float sum = VectorWidth.sumLanes(lanes, 0);
+            if (Float.isNaN(sum)) {
+                java.util.Arrays.fill(a, rowOff, rowOff + count * lanesPerVector, Float.NaN);
+                sum = 1f; // the pending scaling of this row then leaves the NaNs as they are
+            }
+            inv = 1f / sum;
+            next = scale * V.cast(mv).reduceLanes(min ? VectorOperators.MIN : VectorOperators.MAX);
+            if (row + 1 < rows && next == Float.NEGATIVE_INFINITY) {
+                scaleRow(a, rowOff, count, inv);
+                return row + 1;
+            }
+        }
+        scaleRow(a, off + (rows - 1) * ld, count, inv);
+        return rows;
+    }
+
+    /** a[off …] ·= inv over count whole vectors. */
+    private static void scaleRow(float[] a, int off, int count, float inv) {
+        for (int j = 0; j < count * S.length(); j += S.length()) {
+            V.cast(V.cast(FloatVector.fromArray(S, a, off + j)).mul(inv)).intoArray(a, off + j);
         }
     }
 

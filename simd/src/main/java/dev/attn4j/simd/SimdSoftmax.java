@@ -27,11 +27,6 @@ final class SimdSoftmax {
     private SimdSoftmax() {
     }
 
-    /** Most rows per block of {@link #unmaskedRows}. */
-    static final int BLOCK_ROWS = 32;
-    /** Floats per block of {@link #unmaskedRows} (fewer rows when they are long): half of a 512 KiB L2. */
-    static final int BLOCK_FLOATS = 64 * 1024;
-
     static void scaledSoftmax(int rows, int cols, float scale, float[] x, int xOff, int ldx, ScoreMask mask) {
         boolean simple = mask.additive() == null && mask.blocked() == null && mask.keyPadding() == null;
         int first = 0;
@@ -69,40 +64,14 @@ final class SimdSoftmax {
     }
 
     /**
-     * Unmasked rows of whole vectors, in blocks of rows: the maxima of a block, one
-     * {@link SimdExp#expAffineRows} call for the block's exps, then the normalizations. The same operations per
-     * row as the row-by-row path (so the same bits), but one call sets up the exp for many rows, and a row's
-     * chain of dependent steps (max, exp, lane sum, division, scaling) overlaps its neighbours': measured
-     * 1.2x faster for rows of 64 and 128 floats, 1.1x for 256 to 1024, no different at 2048. Stops before the
-     * first block containing a row whose max is -∞ (every score -∞ or NaN) and returns the index of the first
-     * row left for the row-by-row path.
+     * Unmasked rows of whole vectors, through {@link SimdExp#softmaxRows}: the same operations per row as the
+     * row-by-row path (so the same bits), but one call sets up the exp for all the rows, and the loop over row
+     * r's exps also takes row r + 1's max and scales row r − 1, which fill the FP units while the exps' long
+     * dependency chains wait. Returns the index of the first row left for the row-by-row path (a row whose max
+     * is −∞: every score −∞ or NaN).
      */
     private static int unmaskedRows(int rows, int cols, float scale, float[] x, int xOff, int ldx) {
-        int blockRows = Math.max(1, Math.min(BLOCK_ROWS, BLOCK_FLOATS / cols));
-        float[] shift = new float[blockRows];
-        float[] lanes = new float[blockRows * L];
-        int vecs = cols / L;
-        for (int r0 = 0; r0 < rows; r0 += blockRows) {
-            int block = Math.min(blockRows, rows - r0);
-            for (int r = 0; r < block; r++) {
-                float max = scaledMax(x, xOff + (r0 + r) * ldx, cols, scale);
-                if (max == Float.NEGATIVE_INFINITY) {
-                    return r0;
-                }
-                shift[r] = -max;
-            }
-            SimdExp.expAffineRows(x, xOff + r0 * ldx, ldx, block, vecs, scale, shift, lanes);
-            for (int r = 0; r < block; r++) {
-                int off = xOff + (r0 + r) * ldx;
-                float sum = VectorWidth.sumLanes(lanes, r * L);
-                if (Float.isNaN(sum)) {
-                    java.util.Arrays.fill(x, off, off + cols, Float.NaN);
-                } else {
-                    normalize(x, off, cols, 1f / sum);
-                }
-            }
-        }
-        return rows;
+        return SimdExp.softmaxRows(x, xOff, ldx, rows, cols / L, scale, new float[L]);
     }
 
     /**
@@ -115,7 +84,7 @@ final class SimdSoftmax {
     }
 
     /** max_j x_j, or min_j x_j when {@code min} (the test is loop-invariant: C2 unswitches it). */
-    private static float extreme(float[] x, int off, int n, boolean min) {
+    static float extreme(float[] x, int off, int n, boolean min) {
         int bound = S.loopBound(n);
         float init = min ? Float.POSITIVE_INFINITY : Float.NEGATIVE_INFINITY;
         float max = init;

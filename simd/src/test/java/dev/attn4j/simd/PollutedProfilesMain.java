@@ -66,6 +66,11 @@ public final class PollutedProfilesMain {
             System.arraycopy(x0, 0, x, 0, x.length);
             k.scaledSoftmax(64, 300, 0.125f, x, 0, 300, none);
         });
+        check(failed, "softmax-rows-64x256", () -> {
+            // rows of whole vectors at every width: the pipelined path (SimdExp.softmaxRows)
+            System.arraycopy(x0, 0, x, 0, 64 * 256);
+            k.scaledSoftmax(64, 256, 0.125f, x, 0, 256, none);
+        });
         check(failed, "softmax-causal", () -> {
             System.arraycopy(x0, 0, x, 0, x.length);
             k.scaledSoftmax(64, 300, 0.125f, x, 0, 300, causal);
