@@ -61,6 +61,13 @@ final class GemmMicroKernels {
         return Math.fma(acc, alpha, old);
     }
 
+    /**
+     * Floats per depth step of a packed 6-row A micro-panel: 6 rows padded to 8, so that the 6×2 loop can step
+     * over A's offset and derive B's from it as {@code ao·(2L/8)} (2L/6 is not an integer), as the other packed
+     * kernels do. The two padding floats are never read.
+     */
+    static final int STEP6 = 8;
+
     /** The 4×2·L register tile: 8 accumulators, 2 B loads and one broadcast live per step. */
     static void kernel4x2(int kc, float[] ap, int apOff, float[] bp, int bpOff,
                         float[] c, int cOff, int ldc, float alpha, float beta, int mode) {
@@ -482,9 +489,10 @@ final class GemmMicroKernels {
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++) {
-            int bo = bpOff + p * (2 * L);
-            int ao = apOff + p * 6;
+        int aEnd = apOff + kc * STEP6;
+        int bBase = bpOff - apOff * (2 * L / STEP6);
+        for (int ao = apOff; ao < aEnd; ao += STEP6) {
+            int bo = bBase + ao * (2 * L / STEP6);
             FloatVector b0 = V.cast(FloatVector.fromArray(S, bp, bo));
             FloatVector b1 = V.cast(FloatVector.fromArray(S, bp, bo + L));
             FloatVector a0 = V.cast(FloatVector.broadcast(S, ap[ao]));

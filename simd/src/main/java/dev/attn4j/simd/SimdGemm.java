@@ -75,7 +75,9 @@ import jdk.incubator.vector.VectorSpecies;
  *       256 bits) was the first choice; measured on Zen 3 in alternating runs, 512 is as fast or faster
  *       (1024³ 73–75 against 69–71 GFLOPS on JDK 17, 2048³ 72–75 against 66–68): the longer depth block
  *       halves the C updates and the packing passes, and the Ap stream comes from L2 either way;</li>
- *   <li>MC: the Ap block MC×KC takes half of L2: MC = 256 KiB / (4·KC), rounded down to a multiple of MR;</li>
+ *   <li>MC: the Ap block MC×KC takes half of L2: MC = 256 KiB / (4·KC), rounded down to a multiple of MR (the
+ *       6-row tile's micro-panels are padded to 8 floats per step, see {@link #AS}, so its block takes 8/6 of
+ *       that: sizing MC by the padded bytes instead, 96 rows against 126, measured the same on JDK 25);</li>
  *   <li>NC: the Bp panel KC×NC stays well inside L3: NC = 4 MiB / (4·KC), a multiple of NR.</li>
  * </ul>
  *
@@ -105,6 +107,8 @@ final class SimdGemm {
     static final int MC;
     /** Column block of B (L3). */
     static final int NC;
+    /** Floats per depth step of a packed A micro-panel: MR, or 8 for the 6-row tile (see GemmMicroKernels.STEP6). */
+    static final int AS;
     /** The micro-kernel, as an index into {@link #TILES}; a constant so the dispatch folds. */
     private static final int KERNEL;
 
@@ -138,6 +142,7 @@ final class SimdGemm {
         MR = tile[0];
         NV = tile[1];
         NR = NV * L;
+        AS = MR == 6 ? GemmMicroKernels.STEP6 : MR;
         KC = Integer.getInteger(KC_PROPERTY, Math.max(128, Math.min(512, (32 * 1024 / (4 * NR)) / 8 * 8)));
         if (KC < 1) {
             throw new IllegalArgumentException("-D" + KC_PROPERTY + "=" + KC + " is not a positive depth block");
@@ -255,7 +260,7 @@ final class SimdGemm {
         boolean inPlaceA = readsAInPlace(transA, n);
         int mcMax = Math.min(MC, roundUp(m, MR));
         float[] bp = ws.packedB(Math.min(KC, k) * ncMax);
-        float[] ap = ws.packedA(Math.min(KC, k) * mcMax);
+        float[] ap = ws.packedA(Math.min(KC, k) * (mcMax / MR * AS));
         float[] tile = ws.tile;
         for (int jc = 0; jc < n; jc += ncBlock) {
             int nc = Math.min(ncBlock, n - jc);
@@ -383,7 +388,7 @@ final class SimdGemm {
                 Workspace ws = WORKSPACE.get();
                 int ic = s * mcStep;
                 int mc = Math.min(mcStep, m - ic);
-                float[] ap = ws.packedA(kcMax * mcMax);
+                float[] ap = ws.packedA(kcMax * (mcMax / MR * AS));
                 packA(transA, a, aOff, lda, ic, mc, pc, kc, ap);
                 block(kc, ap, cur, mc, nc, c, cOff + ic * ldc + jc, ldc, alpha, beta, mode, ws.tile);
             });
@@ -411,9 +416,9 @@ final class SimdGemm {
     private static void tile(int kc, float[] ap, int ir, float[] bp, int jr, int mr, int nr,
                              float[] c, int ci, int ldc, float alpha, float beta, int mode, float[] tile) {
         if (mr == MR && nr == NR) {
-            kernel(kc, ap, ir * kc, bp, jr * kc, c, ci, ldc, alpha, beta, mode);
+            kernel(kc, ap, ir / MR * AS * kc, bp, jr * kc, c, ci, ldc, alpha, beta, mode);
         } else {
-            fringe(kc, ap, ir * kc, PACKED, bp, jr * kc, mr, nr, c, ci, ldc, alpha, beta, mode, tile);
+            fringe(kc, ap, ir / MR * AS * kc, PACKED, bp, jr * kc, mr, nr, c, ci, ldc, alpha, beta, mode, tile);
         }
     }
 
@@ -497,18 +502,20 @@ final class SimdGemm {
     }
 
     /**
-     * Packs op(A)[ic:+mc, pc:+kc] into MR-row micro-panels: element (ir + r, p) at {@code ap[ir·kc + p·MR + r]},
-     * rows past mc zero. op(A)_ip is {@code a[aOff + i·lda + p]}, or {@code a[aOff + p·lda + i]} when transposed.
+     * Packs op(A)[ic:+mc, pc:+kc] into MR-row micro-panels: element (ir + r, p) at
+     * {@code ap[(ir/MR)·AS·kc + p·AS + r]}, rows past mc zero (the AS − MR padding floats of a step are left
+     * as they are: no kernel reads them). op(A)_ip is {@code a[aOff + i·lda + p]}, or {@code a[aOff + p·lda + i]}
+     * when transposed.
      */
     static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap) {
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
-            int base = ir * kc;
+            int base = ir / MR * AS * kc;
             if (transA) {
                 // rows of op(A) are columns of A: each p is mr contiguous floats
                 for (int p = 0; p < kc; p++) {
                     int src = aOff + (pc + p) * lda + ic + ir;
-                    int dst = base + p * MR;
+                    int dst = base + p * AS;
                     for (int r = 0; r < mr; r++) {
                         ap[dst + r] = a[src + r];
                     }
@@ -521,12 +528,12 @@ final class SimdGemm {
                 for (int r = 0; r < mr; r++) {
                     int src = aOff + (ic + ir + r) * lda + pc;
                     for (int p = 0; p < kc; p++) {
-                        ap[base + p * MR + r] = a[src + p];
+                        ap[base + p * AS + r] = a[src + p];
                     }
                 }
                 for (int r = mr; r < MR; r++) {
                     for (int p = 0; p < kc; p++) {
-                        ap[base + p * MR + r] = 0f;
+                        ap[base + p * AS + r] = 0f;
                     }
                 }
             }
