@@ -130,7 +130,7 @@ final class SimdExp {
         int lanesPerVector = S.length();
         boolean min = scale < 0;
         float init = min ? Float.POSITIVE_INFINITY : Float.NEGATIVE_INFINITY;
-        float next = scale * SimdSoftmax.extreme(a, off, count * lanesPerVector, min);
+        float next = SimdSoftmax.scaledMax(a, off, count * lanesPerVector, scale);
         if (next == Float.NEGATIVE_INFINITY) {
             return 0;
         }
@@ -187,19 +187,12 @@ final class SimdExp {
             inv = 1f / sum;
             next = scale * V.cast(mv).reduceLanes(min ? VectorOperators.MIN : VectorOperators.MAX);
             if (row + 1 < rows && next == Float.NEGATIVE_INFINITY) {
-                scaleRow(a, rowOff, count, inv);
+                SimdSoftmax.normalize(a, rowOff, count * lanesPerVector, inv);
                 return row + 1;
             }
         }
-        scaleRow(a, off + (rows - 1) * ld, count, inv);
+        SimdSoftmax.normalize(a, off + (rows - 1) * ld, count * lanesPerVector, inv);
         return rows;
-    }
-
-    /** a[off …] ·= inv over count whole vectors. */
-    private static void scaleRow(float[] a, int off, int count, float inv) {
-        for (int j = 0; j < count * S.length(); j += S.length()) {
-            V.cast(V.cast(FloatVector.fromArray(S, a, off + j)).mul(inv)).intoArray(a, off + j);
-        }
     }
 
     /** The scalar twin of the vector exp in {@link #expAffineSum}: the same operations, so the same bits. */

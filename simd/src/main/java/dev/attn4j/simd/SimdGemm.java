@@ -260,7 +260,7 @@ final class SimdGemm {
         boolean inPlaceA = readsAInPlace(transA, n);
         int mcMax = Math.min(MC, roundUp(m, MR));
         float[] bp = ws.packedB(Math.min(KC, k) * ncMax);
-        float[] ap = ws.packedA(Math.min(KC, k) * (mcMax / MR * AS));
+        float[] ap = ws.packedA(panelOffset(mcMax, Math.min(KC, k)));
         float[] tile = ws.tile;
         for (int jc = 0; jc < n; jc += ncBlock) {
             int nc = Math.min(ncBlock, n - jc);
@@ -388,7 +388,7 @@ final class SimdGemm {
                 Workspace ws = WORKSPACE.get();
                 int ic = s * mcStep;
                 int mc = Math.min(mcStep, m - ic);
-                float[] ap = ws.packedA(kcMax * (mcMax / MR * AS));
+                float[] ap = ws.packedA(panelOffset(mcMax, kcMax));
                 packA(transA, a, aOff, lda, ic, mc, pc, kc, ap);
                 block(kc, ap, cur, mc, nc, c, cOff + ic * ldc + jc, ldc, alpha, beta, mode, ws.tile);
             });
@@ -416,9 +416,9 @@ final class SimdGemm {
     private static void tile(int kc, float[] ap, int ir, float[] bp, int jr, int mr, int nr,
                              float[] c, int ci, int ldc, float alpha, float beta, int mode, float[] tile) {
         if (mr == MR && nr == NR) {
-            kernel(kc, ap, ir / MR * AS * kc, bp, jr * kc, c, ci, ldc, alpha, beta, mode);
+            kernel(kc, ap, panelOffset(ir, kc), bp, jr * kc, c, ci, ldc, alpha, beta, mode);
         } else {
-            fringe(kc, ap, ir / MR * AS * kc, PACKED, bp, jr * kc, mr, nr, c, ci, ldc, alpha, beta, mode, tile);
+            fringe(kc, ap, panelOffset(ir, kc), PACKED, bp, jr * kc, mr, nr, c, ci, ldc, alpha, beta, mode, tile);
         }
     }
 
@@ -502,6 +502,14 @@ final class SimdGemm {
     }
 
     /**
+     * Where packed A's micro-panel for row ir (a multiple of MR) starts, for depth kc: (ir/MR)·AS·kc. For ir = mc,
+     * the floats a block of mc rows takes.
+     */
+    static int panelOffset(int ir, int kc) {
+        return ir / MR * AS * kc;
+    }
+
+    /**
      * Packs op(A)[ic:+mc, pc:+kc] into MR-row micro-panels: element (ir + r, p) at
      * {@code ap[(ir/MR)·AS·kc + p·AS + r]}, rows past mc zero (the AS − MR padding floats of a step are left
      * as they are: no kernel reads them). op(A)_ip is {@code a[aOff + i·lda + p]}, or {@code a[aOff + p·lda + i]}
@@ -510,7 +518,7 @@ final class SimdGemm {
     static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap) {
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
-            int base = ir / MR * AS * kc;
+            int base = panelOffset(ir, kc);
             if (transA) {
                 // rows of op(A) are columns of A: each p is mr contiguous floats
                 for (int p = 0; p < kc; p++) {

@@ -29,11 +29,11 @@ final class SimdSoftmax {
 
     static void scaledSoftmax(int rows, int cols, float scale, float[] x, int xOff, int ldx, ScoreMask mask) {
         boolean simple = mask.additive() == null && mask.blocked() == null && mask.keyPadding() == null;
+        float[] lanes = new float[L]; // one small buffer per call for the fixed-order lane sums
         int first = 0;
         if (mask.isNone() && cols % L == 0) {
-            first = unmaskedRows(rows, cols, scale, x, xOff, ldx);
+            first = unmaskedRows(rows, cols, scale, x, xOff, ldx, lanes);
         }
-        float[] lanes = new float[L]; // one small buffer per call for the fixed-order lane sums
         for (int i = first; i < rows; i++) {
             int off = xOff + i * ldx;
             int limit = mask.causalLimit(i, cols);
@@ -70,8 +70,8 @@ final class SimdSoftmax {
      * dependency chains wait. Returns the index of the first row left for the row-by-row path (a row whose max
      * is −∞: every score −∞ or NaN).
      */
-    private static int unmaskedRows(int rows, int cols, float scale, float[] x, int xOff, int ldx) {
-        return SimdExp.softmaxRows(x, xOff, ldx, rows, cols / L, scale, new float[L]);
+    private static int unmaskedRows(int rows, int cols, float scale, float[] x, int xOff, int ldx, float[] lanes) {
+        return SimdExp.softmaxRows(x, xOff, ldx, rows, cols / L, scale, lanes);
     }
 
     /**
@@ -79,12 +79,12 @@ final class SimdSoftmax {
      * scale &lt; 0 (rounding is monotonic, so this is the same float), saving a multiply per element.
      * NaN is skipped here; it propagates through the exp pass.
      */
-    private static float scaledMax(float[] x, int off, int n, float scale) {
+    static float scaledMax(float[] x, int off, int n, float scale) {
         return scale * extreme(x, off, n, scale < 0);
     }
 
     /** max_j x_j, or min_j x_j when {@code min} (the test is loop-invariant: C2 unswitches it). */
-    static float extreme(float[] x, int off, int n, boolean min) {
+    private static float extreme(float[] x, int off, int n, boolean min) {
         int bound = S.loopBound(n);
         float init = min ? Float.POSITIVE_INFINITY : Float.NEGATIVE_INFINITY;
         float max = init;
@@ -185,7 +185,7 @@ final class SimdSoftmax {
         return false;
     }
 
-    private static void normalize(float[] x, int off, int n, float inv) {
+    static void normalize(float[] x, int off, int n, float inv) {
         int bound = S.loopBound(n);
         int j = 0;
         for (; j < bound; j += L) {
