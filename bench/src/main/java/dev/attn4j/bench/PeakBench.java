@@ -21,10 +21,14 @@ import org.openjdk.jmh.annotations.State;
  *
  * <ul>
  *   <li>{@link #fmaPeak}: the float FMA throughput of one core from Java — {@value #CHAINS} independent
- *       {@code c = fma(c, x, y)} chains on {@link FloatVector#SPECIES_PREFERRED} (so it follows
+ *       {@code c = fma(x, y, c)} chains on {@link FloatVector#SPECIES_PREFERRED} (so it follows
  *       {@code -XX:MaxVectorSize}). An FMA has a latency of 4–5 cycles and 2 pipes issue one each per cycle,
  *       so ≥ 10 chains in flight keep both pipes busy; 12 chains plus the 2 operands fit in 16 vector
- *       registers (AVX2), so nothing spills. Secondary result {@code flops} (ops/s = FLOP/s, 2 per lane).</li>
+ *       registers (AVX2), so nothing spills. The chain value is the addend, as in a GEMM's accumulators, so
+ *       each step is one in-place FMA ({@code vfmadd231ps c, x, y}). With the chain value as the multiplicand,
+ *       {@code c = fma(c, x, y)}, C2 has no in-place form: it copies y into a fresh register before every FMA,
+ *       runs out of registers and keeps the chains on the stack; that loop read 0.6–0.85 of this one (and of
+ *       the C yardstick). Secondary result {@code flops} (ops/s = FLOP/s, 2 per lane).</li>
  *   <li>{@link #readBandwidth}: sequential read bandwidth of one core over a buffer of {@code mib} MiB
  *       (default 64, far beyond L2 and L3, so DRAM), read as four concurrent streams and summed with 8
  *       independent vector adds so the adds never limit it. Secondary result {@code bytes} (ops/s = bytes/s).</li>
@@ -92,7 +96,10 @@ public class PeakBench {
         return r;
     }
 
-    /** {@value #CHAINS} independent chains c ← c·x + y; the values converge to y/(1-x), no overflow or subnormals. */
+    /**
+     * {@value #CHAINS} independent chains c ← x·y + c from distinct starts: each step adds the product x·y, so
+     * with |x·y| ≤ 1 and up to 2^16 steps per call the values stay below 2^17: no overflow, no subnormals.
+     */
     static float fmaChains(float xs, float ys, int steps) {
         FloatVector x = FloatVector.broadcast(S, xs);
         FloatVector y = FloatVector.broadcast(S, ys);
@@ -109,18 +116,18 @@ public class PeakBench {
         FloatVector c10 = FloatVector.broadcast(S, 1.1f);
         FloatVector c11 = FloatVector.broadcast(S, 1.2f);
         for (int i = 0; i < steps; i++) {
-            c0 = VT.cast(c0).fma(x, y);
-            c1 = VT.cast(c1).fma(x, y);
-            c2 = VT.cast(c2).fma(x, y);
-            c3 = VT.cast(c3).fma(x, y);
-            c4 = VT.cast(c4).fma(x, y);
-            c5 = VT.cast(c5).fma(x, y);
-            c6 = VT.cast(c6).fma(x, y);
-            c7 = VT.cast(c7).fma(x, y);
-            c8 = VT.cast(c8).fma(x, y);
-            c9 = VT.cast(c9).fma(x, y);
-            c10 = VT.cast(c10).fma(x, y);
-            c11 = VT.cast(c11).fma(x, y);
+            c0 = VT.cast(x).fma(y, c0);
+            c1 = VT.cast(x).fma(y, c1);
+            c2 = VT.cast(x).fma(y, c2);
+            c3 = VT.cast(x).fma(y, c3);
+            c4 = VT.cast(x).fma(y, c4);
+            c5 = VT.cast(x).fma(y, c5);
+            c6 = VT.cast(x).fma(y, c6);
+            c7 = VT.cast(x).fma(y, c7);
+            c8 = VT.cast(x).fma(y, c8);
+            c9 = VT.cast(x).fma(y, c9);
+            c10 = VT.cast(x).fma(y, c10);
+            c11 = VT.cast(x).fma(y, c11);
         }
         FloatVector s = c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7).add(c8).add(c9).add(c10).add(c11);
         return s.reduceLanes(VectorOperators.ADD);

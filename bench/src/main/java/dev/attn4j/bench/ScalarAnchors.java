@@ -12,16 +12,16 @@ final class ScalarAnchors {
         float a0 = seed, a1 = seed + 1, a2 = seed + 2, a3 = seed + 3, a4 = seed + 4;
         float a5 = seed + 5, a6 = seed + 6, a7 = seed + 7, a8 = seed + 8, a9 = seed + 9;
         for (long i = 0; i < iters; i++) {
-            a0 = Math.fma(a0, m, c);
-            a1 = Math.fma(a1, m, c);
-            a2 = Math.fma(a2, m, c);
-            a3 = Math.fma(a3, m, c);
-            a4 = Math.fma(a4, m, c);
-            a5 = Math.fma(a5, m, c);
-            a6 = Math.fma(a6, m, c);
-            a7 = Math.fma(a7, m, c);
-            a8 = Math.fma(a8, m, c);
-            a9 = Math.fma(a9, m, c);
+            a0 = Math.fma(m, c, a0);
+            a1 = Math.fma(m, c, a1);
+            a2 = Math.fma(m, c, a2);
+            a3 = Math.fma(m, c, a3);
+            a4 = Math.fma(m, c, a4);
+            a5 = Math.fma(m, c, a5);
+            a6 = Math.fma(m, c, a6);
+            a7 = Math.fma(m, c, a7);
+            a8 = Math.fma(m, c, a8);
+            a9 = Math.fma(m, c, a9);
         }
         return a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9;
     }

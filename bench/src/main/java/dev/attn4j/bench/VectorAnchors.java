@@ -29,7 +29,10 @@ final class VectorAnchors {
     /**
      * Runs {@code iters} rounds of 10 independent FMA chains and returns a value depending on all of them.
      * Why 10 chains: FMA latency (4–5 cycles) × issue width (2 per cycle) needs 8–10 in flight to saturate
-     * the units, and 10 chains + 2 constants still fit the 16 AVX2 registers.
+     * the units, and 10 chains + 2 constants still fit the 16 AVX2 registers. Each chain is the addend,
+     * a ← m·c + a (m·c ≈ 1e-7, below half an ulp of a, so a stays put), which C2 emits as one in-place FMA; with
+     * the chain as the multiplicand C2 copies c before every FMA and keeps the chains on the stack (see
+     * PeakBench#fmaChains).
      * Flops = iters · 10 chains · lanes · 2.
      */
     static float fmaChains(long iters, float seed) {
@@ -46,16 +49,16 @@ final class VectorAnchors {
         FloatVector a8 = a0.add(8f);
         FloatVector a9 = a0.add(9f);
         for (long i = 0; i < iters; i++) {
-            a0 = VT.cast(a0).fma(m, c);
-            a1 = VT.cast(a1).fma(m, c);
-            a2 = VT.cast(a2).fma(m, c);
-            a3 = VT.cast(a3).fma(m, c);
-            a4 = VT.cast(a4).fma(m, c);
-            a5 = VT.cast(a5).fma(m, c);
-            a6 = VT.cast(a6).fma(m, c);
-            a7 = VT.cast(a7).fma(m, c);
-            a8 = VT.cast(a8).fma(m, c);
-            a9 = VT.cast(a9).fma(m, c);
+            a0 = VT.cast(m).fma(c, a0);
+            a1 = VT.cast(m).fma(c, a1);
+            a2 = VT.cast(m).fma(c, a2);
+            a3 = VT.cast(m).fma(c, a3);
+            a4 = VT.cast(m).fma(c, a4);
+            a5 = VT.cast(m).fma(c, a5);
+            a6 = VT.cast(m).fma(c, a6);
+            a7 = VT.cast(m).fma(c, a7);
+            a8 = VT.cast(m).fma(c, a8);
+            a9 = VT.cast(m).fma(c, a9);
         }
         return a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9)
                 .reduceLanes(VectorOperators.ADD);
