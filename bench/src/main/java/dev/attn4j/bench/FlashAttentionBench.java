@@ -33,10 +33,6 @@ import org.openjdk.jmh.annotations.State;
 @Fork(jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xms2g", "-Xmx2g"})
 public class FlashAttentionBench {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    /** S's concrete vector class: {@code VT.cast} on the chains keeps C2 off the shared, possibly polluted, Vector API
-     * type profiles (see dev.attn4j.simd.VectorWidth#VECTOR), so the peak is not read low after other vector code ran. */
-    @SuppressWarnings("unchecked")
-    static final Class<FloatVector> VT = (Class<FloatVector>) (Class<?>) S.vectorType();
     static final int D = 64;
     /** Iterations of the anchor loop; flops per anchor call = PEAK_ITERS · 12 · 2 · lanes. */
     static final int PEAK_ITERS = 2_000_000;
@@ -50,7 +46,6 @@ public class FlashAttentionBench {
     public boolean causal;
 
     float[] q, k, v, out;
-    float[] seed;
     float scale;
     ScoreMask mask;
     Kernels simd;
@@ -67,10 +62,6 @@ public class FlashAttentionBench {
         k = fill(n * ld, rnd);
         v = fill(n * ld, rnd);
         out = new float[n * ld];
-        seed = new float[S.length() * 12];
-        for (int i = 0; i < seed.length; i++) {
-            seed[i] = 1f + 1e-7f * i;
-        }
         scale = (float) (1 / Math.sqrt(D));
         mask = causal ? ScoreMask.causal() : ScoreMask.none();
         // agree with the reference before timing: rows 0..15 and the last 16 rows of head 0
@@ -111,40 +102,16 @@ public class FlashAttentionBench {
     }
 
     /**
-     * Single-core FMA peak: 12 independent accumulator chains (Zen 3: 2 FMA pipes × 4 cycles latency
-     * needs ≥ 8 in flight), each an FMA per iteration. {@link #PEAK_FLOPS} flops per call.
+     * Single-core FMA peak: {@link PeakBench#fmaChains}, 12 independent accumulator chains (Zen 3: 2 FMA pipes ×
+     * 4 cycles latency needs ≥ 8 in flight), each an FMA per iteration. {@link #PEAK_FLOPS} flops per call.
      */
     @Benchmark
     public float anchorFmaPeak() {
-        return fmaPeak(seed);
+        return fmaPeak();
     }
 
-    static float fmaPeak(float[] seed) {
-        int l = S.length();
-        FloatVector a0 = FloatVector.fromArray(S, seed, 0), a1 = FloatVector.fromArray(S, seed, l);
-        FloatVector a2 = FloatVector.fromArray(S, seed, 2 * l), a3 = FloatVector.fromArray(S, seed, 3 * l);
-        FloatVector a4 = FloatVector.fromArray(S, seed, 4 * l), a5 = FloatVector.fromArray(S, seed, 5 * l);
-        FloatVector a6 = FloatVector.fromArray(S, seed, 6 * l), a7 = FloatVector.fromArray(S, seed, 7 * l);
-        FloatVector a8 = FloatVector.fromArray(S, seed, 8 * l), a9 = FloatVector.fromArray(S, seed, 9 * l);
-        FloatVector a10 = FloatVector.fromArray(S, seed, 10 * l), a11 = FloatVector.fromArray(S, seed, 11 * l);
-        FloatVector m = FloatVector.broadcast(S, 0.9999999f);
-        FloatVector b = FloatVector.broadcast(S, 1e-7f);
-        for (int i = 0; i < PEAK_ITERS; i++) {
-            a0 = VT.cast(a0).fma(m, b);
-            a1 = VT.cast(a1).fma(m, b);
-            a2 = VT.cast(a2).fma(m, b);
-            a3 = VT.cast(a3).fma(m, b);
-            a4 = VT.cast(a4).fma(m, b);
-            a5 = VT.cast(a5).fma(m, b);
-            a6 = VT.cast(a6).fma(m, b);
-            a7 = VT.cast(a7).fma(m, b);
-            a8 = VT.cast(a8).fma(m, b);
-            a9 = VT.cast(a9).fma(m, b);
-            a10 = VT.cast(a10).fma(m, b);
-            a11 = VT.cast(a11).fma(m, b);
-        }
-        return a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9).add(a10).add(a11)
-                .reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+    static float fmaPeak() {
+        return PeakBench.fmaChains(1e-4f, 1e-4f, PEAK_ITERS);
     }
 
     /**
@@ -161,13 +128,11 @@ public class FlashAttentionBench {
         int maxN = args.length > 0 ? Integer.parseInt(args[0]) : 65536;
         Kernels simd = Kernels.best();
         Random rnd = new Random(2);
-        float[] seed = new float[S.length() * 12];
-        java.util.Arrays.fill(seed, 1f);
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         double peak = 0;
         for (int r = 0; r < 20; r++) { // best of 20 anchor calls, in thread CPU time
             long t0 = mx.getCurrentThreadCpuTime();
-            fmaPeak(seed);
+            fmaPeak();
             peak = Math.max(peak, PEAK_FLOPS / ((mx.getCurrentThreadCpuTime() - t0) * 1e-9) / 1e9);
         }
         System.out.printf("kernels %s, max heap %d MB, FMA peak (same JVM) %.1f GFLOPS%n", simd.name(),
@@ -231,12 +196,12 @@ public class FlashAttentionBench {
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         long warm = System.nanoTime() + 3_000_000_000L; // 3 s of warm-up so both are C2-compiled
         while (System.nanoTime() < warm) {
-            fmaPeak(b.seed);
+            fmaPeak();
             b.attention();
         }
         for (int i = 0; i < rounds; i++) {
             long t0 = mx.getCurrentThreadCpuTime();
-            fmaPeak(b.seed);
+            fmaPeak();
             long t1 = mx.getCurrentThreadCpuTime();
             b.attention();
             long t2 = mx.getCurrentThreadCpuTime();

@@ -70,8 +70,8 @@ public class PeakBench {
     public int mib;
 
     // non-final, so C2 cannot fold them
-    float x = 0.999f;
-    float y = 1e-3f;
+    float x = 1e-4f;
+    float y = 1e-4f;
     float[] buffer;
 
     @Setup
@@ -97,8 +97,9 @@ public class PeakBench {
     }
 
     /**
-     * {@value #CHAINS} independent chains c ← x·y + c from distinct starts: each step adds the product x·y, so
-     * with |x·y| ≤ 1 and up to 2^16 steps per call the values stay below 2^17: no overflow, no subnormals.
+     * {@value #CHAINS} independent chains c ← x·y + c from distinct starts in [0.1, 1.2]. The callers pass
+     * x = y = 1e-4: the product, 1e-8, is below half an ulp of every chain value, so the values never move,
+     * at any step count (no overflow, no subnormals) — and C2 cannot know that, so every FMA executes.
      */
     static float fmaChains(float xs, float ys, int steps) {
         FloatVector x = FloatVector.broadcast(S, xs);
