@@ -723,6 +723,173 @@ final class GemmMicroKernels {
         }
     }
 
+    /** Never equal to an A offset (they are ≥ 0): the split points of the 6×2 split kernels compare with it. */
+    static int splitSentinel = -1;
+    /** Written only if a split comparison were true, which it never is. */
+    static int splitSink;
+
+    /**
+     * The 6×2·L tile for JDK 17–24, whose C2 cannot keep {@link #kernel6x2}'s 15 live vectors in registers: it
+     * schedules the six broadcasts and two B loads of a step at its top (20 live vectors) and spills four
+     * accumulators. Two comparisons that are never true, after rows 1 and 3, cut the step into three basic
+     * blocks; C2 schedules within a block, so at most two broadcasts are live at once (12 + 2 + 2 = 16
+     * vectors) and nothing spills (one fused compare-and-branch each, 32 instructions per 12 FMAs).
+     *
+     * <p>The accumulators go raw to {@code acc[accOff …]}, row r at r·2L, and {@link #updateTile} folds them
+     * into C with the same arithmetic as the inline update of the other kernels. Leaving the update out keeps
+     * the method small: JDK 17's C1 gives up on {@link #kernel6x2} ("out of virtual registers"), which can
+     * leave it running in the interpreter-grade tier-2 code, about 100 times slower, until C2 compiles it.
+     */
+    static void kernel6x2Split(int kc, float[] ap, int apOff, float[] bp, int bpOff,
+                               float[] c, int cOff, int ldc, int mode, float[] acc, int accOff) {
+        // touch the C tile first, so a cache miss on it overlaps the loop instead of stalling the update
+        float touch = 0f;
+        if (mode != FIRST_BETA0) {
+            for (int r = 0; r < 6; r++) {
+                touch += c[cOff + r * ldc] + c[cOff + r * ldc + 2 * L - 1];
+            }
+        }
+        int split = splitSentinel;
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        int aEnd = apOff + kc * STEP6;
+        int bBase = bpOff - apOff * (2 * L / STEP6);
+        for (int ao = apOff; ao < aEnd; ao += STEP6) {
+            int bo = bBase + ao * (2 * L / STEP6);
+            FloatVector b0 = V.cast(FloatVector.fromArray(S, bp, bo));
+            FloatVector b1 = V.cast(FloatVector.fromArray(S, bp, bo + L));
+            FloatVector a0 = V.cast(FloatVector.broadcast(S, ap[ao]));
+            c00 = V.cast(a0).fma(b0, c00);
+            c01 = V.cast(a0).fma(b1, c01);
+            FloatVector a1 = V.cast(FloatVector.broadcast(S, ap[ao + 1]));
+            c10 = V.cast(a1).fma(b0, c10);
+            c11 = V.cast(a1).fma(b1, c11);
+            if (ao == split) {
+                splitSink = ao; // never: ao ≥ 0 > split
+            }
+            FloatVector a2 = V.cast(FloatVector.broadcast(S, ap[ao + 2]));
+            c20 = V.cast(a2).fma(b0, c20);
+            c21 = V.cast(a2).fma(b1, c21);
+            FloatVector a3 = V.cast(FloatVector.broadcast(S, ap[ao + 3]));
+            c30 = V.cast(a3).fma(b0, c30);
+            c31 = V.cast(a3).fma(b1, c31);
+            if (ao == split) {
+                splitSink = ao; // never: ao ≥ 0 > split
+            }
+            FloatVector a4 = V.cast(FloatVector.broadcast(S, ap[ao + 4]));
+            c40 = V.cast(a4).fma(b0, c40);
+            c41 = V.cast(a4).fma(b1, c41);
+            FloatVector a5 = V.cast(FloatVector.broadcast(S, ap[ao + 5]));
+            c50 = V.cast(a5).fma(b0, c50);
+            c51 = V.cast(a5).fma(b1, c51);
+        }
+        if (touch == TOUCH_SENTINEL) {
+            touched = touch; // practically never; it keeps the touch loads alive
+        }
+        V.cast(c00).intoArray(acc, accOff + 0 * L);
+        V.cast(c01).intoArray(acc, accOff + 1 * L);
+        V.cast(c10).intoArray(acc, accOff + 2 * L);
+        V.cast(c11).intoArray(acc, accOff + 3 * L);
+        V.cast(c20).intoArray(acc, accOff + 4 * L);
+        V.cast(c21).intoArray(acc, accOff + 5 * L);
+        V.cast(c30).intoArray(acc, accOff + 6 * L);
+        V.cast(c31).intoArray(acc, accOff + 7 * L);
+        V.cast(c40).intoArray(acc, accOff + 8 * L);
+        V.cast(c41).intoArray(acc, accOff + 9 * L);
+        V.cast(c50).intoArray(acc, accOff + 10 * L);
+        V.cast(c51).intoArray(acc, accOff + 11 * L);
+    }
+
+    /** {@link #kernel6x2Split} with A read in place, as in {@link #kernel4x2s}. */
+    static void kernel6x2sSplit(int kc, float[] ap, int apOff, int rs, float[] bp, int bpOff,
+                                float[] c, int cOff, int ldc, int mode, float[] acc, int accOff) {
+        // touch the C tile first, so a cache miss on it overlaps the loop instead of stalling the update
+        float touch = 0f;
+        if (mode != FIRST_BETA0) {
+            for (int r = 0; r < 6; r++) {
+                touch += c[cOff + r * ldc] + c[cOff + r * ldc + 2 * L - 1];
+            }
+        }
+        int split = splitSentinel;
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bo = bpOff + p * (2 * L);
+            int ao = apOff + p;
+            FloatVector b0 = V.cast(FloatVector.fromArray(S, bp, bo));
+            FloatVector b1 = V.cast(FloatVector.fromArray(S, bp, bo + L));
+            FloatVector a0 = V.cast(FloatVector.broadcast(S, ap[ao]));
+            c00 = V.cast(a0).fma(b0, c00);
+            c01 = V.cast(a0).fma(b1, c01);
+            FloatVector a1 = V.cast(FloatVector.broadcast(S, ap[ao + rs]));
+            c10 = V.cast(a1).fma(b0, c10);
+            c11 = V.cast(a1).fma(b1, c11);
+            if (ao == split) {
+                splitSink = ao; // never: ao ≥ 0 > split
+            }
+            FloatVector a2 = V.cast(FloatVector.broadcast(S, ap[ao + 2 * rs]));
+            c20 = V.cast(a2).fma(b0, c20);
+            c21 = V.cast(a2).fma(b1, c21);
+            FloatVector a3 = V.cast(FloatVector.broadcast(S, ap[ao + 3 * rs]));
+            c30 = V.cast(a3).fma(b0, c30);
+            c31 = V.cast(a3).fma(b1, c31);
+            if (ao == split) {
+                splitSink = ao; // never: ao ≥ 0 > split
+            }
+            FloatVector a4 = V.cast(FloatVector.broadcast(S, ap[ao + 4 * rs]));
+            c40 = V.cast(a4).fma(b0, c40);
+            c41 = V.cast(a4).fma(b1, c41);
+            FloatVector a5 = V.cast(FloatVector.broadcast(S, ap[ao + 5 * rs]));
+            c50 = V.cast(a5).fma(b0, c50);
+            c51 = V.cast(a5).fma(b1, c51);
+        }
+        if (touch == TOUCH_SENTINEL) {
+            touched = touch; // practically never; it keeps the touch loads alive
+        }
+        V.cast(c00).intoArray(acc, accOff + 0 * L);
+        V.cast(c01).intoArray(acc, accOff + 1 * L);
+        V.cast(c10).intoArray(acc, accOff + 2 * L);
+        V.cast(c11).intoArray(acc, accOff + 3 * L);
+        V.cast(c20).intoArray(acc, accOff + 4 * L);
+        V.cast(c21).intoArray(acc, accOff + 5 * L);
+        V.cast(c30).intoArray(acc, accOff + 6 * L);
+        V.cast(c31).intoArray(acc, accOff + 7 * L);
+        V.cast(c40).intoArray(acc, accOff + 8 * L);
+        V.cast(c41).intoArray(acc, accOff + 9 * L);
+        V.cast(c50).intoArray(acc, accOff + 10 * L);
+        V.cast(c51).intoArray(acc, accOff + 11 * L);
+    }
+
+    /**
+     * Folds raw accumulators {@code acc[accOff + r·nr + j]} (rows 0 … mr−1, nr = a whole number of vectors)
+     * into the C tile at cOff: the inline update of the micro-kernels, the same operations in the same order.
+     */
+    static void updateTile(float[] acc, int accOff, int mr, int nr, float[] c, int cOff, int ldc,
+                           float alpha, float beta, int mode) {
+        FloatVector al = V.cast(FloatVector.broadcast(S, alpha));
+        float b = mode == FIRST_BETA ? beta : 1f;
+        for (int r = 0; r < mr; r++) {
+            int ci = cOff + r * ldc;
+            int ai = accOff + r * nr;
+            for (int j = 0; j < nr; j += L) {
+                FloatVector x = V.cast(FloatVector.fromArray(S, acc, ai + j));
+                if (mode == FIRST_BETA0) {
+                    V.cast(V.cast(al).mul(x)).intoArray(c, ci + j);
+                } else {
+                    V.cast(V.cast(al).fma(x, V.cast(FloatVector.fromArray(S, c, ci + j)).mul(b))).intoArray(c, ci + j);
+                }
+            }
+        }
+    }
+
     /** The 4×3·L register tile: 12 accumulators, 3 B loads and one broadcast live per step. */
     static void kernel4x3(int kc, float[] ap, int apOff, float[] bp, int bpOff,
                         float[] c, int cOff, int ldc, float alpha, float beta, int mode) {

@@ -58,11 +58,17 @@ import jdk.incubator.vector.VectorSpecies;
  * measurements on Zen 3 (AVX2, 16 vector registers), plain loops of square NN products, best of 1.5 s, after
  * the kernels stopped boxing (see {@link VectorWidth#VECTOR}):
  * <ul>
- *   <li>JDK 17: 4×2L (8 accumulators + 2 B vectors + 1 broadcast = 11 of 16 registers): 512³/1024³ at
- *       72/72 GFLOPS; 6×2L (15 registers) spills and runs at 50/49, 5×2L 69/66, 3×3L 53/54, 4×3L 35;</li>
+ *   <li>JDK 17–24: 6×2L in its split form ({@link GemmMicroKernels#kernel6x2Split}, see {@link #SPLIT6}).
+ *       Eight accumulators (4×2L) leave an FMA pipe idle whenever a load is late — a C 4×16 kernel on
+ *       L1-resident panels reads 0.5–0.65 of the FMA peak here, a 6×16 one 0.75–0.98 — but this C2 spills
+ *       the plain 6×2L kernel (20 live vectors). The split form does not; A/B against 4×2L, time ratio: 0.80–0.93
+ *       at 1024³ and 2048³, 0.88–1.04 at 256³/512³, 0.93–1.11 on (512,512,64) NT, 0.98 on (512,64,512),
+ *       1.00–1.03 at 128 bits. Earlier, against 4×2L's 72/72 GFLOPS at 512³/1024³: plain 6×2L 50/49,
+ *       5×2L 69/66, 3×3L 53/54, 4×3L 35;</li>
  *   <li>JDK 25: 6×2L: 512³/1024³ at 88/83 GFLOPS against 75/70 for 4×2L in the same runs (C2 there keeps
- *       15 live vectors in registers), 3×3L 80/81, 4×3L 36. At 128 bits 6×2L 47/47, 4×2L 41/47.
- *       Used from JDK 25 on; JDK 18–24 keep 4×2L (not measured);</li>
+ *       15 live vectors in registers), 3×3L 80/81, 4×3L 36. At 128 bits 6×2L 47/47, 4×2L 41/47. The
+ *       inline form ({@link GemmMicroKernels#kernel6x2}) from JDK 25 on; JDK 18–24 take the split form (not
+ *       measured there). {@code -Dattn4j.gemm.split6=true|false} picks the form on any JDK;</li>
  *   <li>8×2L at 512 bits, where AVX-512 has 32 registers (19 used) — chosen by the same count, not measured
  *       (no AVX-512 machine here).</li>
  * </ul>
@@ -112,6 +118,16 @@ final class SimdGemm {
     /** The micro-kernel, as an index into {@link #TILES}; a constant so the dispatch folds. */
     private static final int KERNEL;
 
+    /** The property choosing the 6×2 kernel's form: {@code true} for the split one, {@code false} for the inline one. */
+    static final String SPLIT6_PROPERTY = "attn4j.gemm.split6";
+    /**
+     * Whether the 6×2 tile runs {@link GemmMicroKernels#kernel6x2Split} (JDK 17–24 by default) rather than
+     * {@link GemmMicroKernels#kernel6x2} (JDK 25 on). Both give the same bits.
+     */
+    static final boolean SPLIT6;
+    /** Where in the scratch tile the split kernel leaves its raw accumulators (past the fringe's C copy). */
+    private static final int ACC_OFF;
+
     /** The register tiles there is a micro-kernel for, as {MR, NV}. */
     static final int[][] TILES = {{4, 2}, {5, 2}, {6, 2}, {4, 3}, {3, 3}, {8, 2}};
 
@@ -142,6 +158,9 @@ final class SimdGemm {
         MR = tile[0];
         NV = tile[1];
         NR = NV * L;
+        String split = System.getProperty(SPLIT6_PROPERTY);
+        SPLIT6 = split == null || split.isBlank() ? Runtime.version().feature() < 25 : Boolean.parseBoolean(split.trim());
+        ACC_OFF = MR * NR;
         AS = MR == 6 ? GemmMicroKernels.STEP6 : MR;
         KC = Integer.getInteger(KC_PROPERTY, Math.max(128, Math.min(512, (32 * 1024 / (4 * NR)) / 8 * 8)));
         if (KC < 1) {
@@ -158,7 +177,7 @@ final class SimdGemm {
         float[] packedA = new float[0];
         float[] packedB = new float[0];
         float[] nextPackedB = new float[0];
-        final float[] tile = new float[MR * NR];
+        final float[] tile = new float[2 * MR * NR];
         final float[] strip = new float[DIRECT_STRIP];
 
         float[] packedA(int size) {
@@ -181,7 +200,7 @@ final class SimdGemm {
     /** Parses {@code MRxNV} or picks the default tile for a vector size in bits and a JDK feature release. */
     static int[] chooseTile(String spec, int bits, int jdk) {
         if (spec == null || spec.isBlank()) {
-            return bits >= 512 ? new int[] {8, 2} : jdk >= 25 ? new int[] {6, 2} : new int[] {4, 2};
+            return bits >= 512 ? new int[] {8, 2} : new int[] {6, 2};
         }
         String[] parts = spec.trim().toLowerCase().split("x");
         if (parts.length == 2) {
@@ -206,8 +225,8 @@ final class SimdGemm {
 
     /** A one-line description of the tile and blocks, for logs and benchmark reports. */
     static String describe() {
-        return "tile " + MR + "x" + NR + " (" + MR + "x" + NV + " vectors of " + L + "), KC=" + KC + ", MC=" + MC
-                + ", NC=" + NC;
+        return "tile " + MR + "x" + NR + " (" + MR + "x" + NV + " vectors of " + L + (KERNEL == 2 && SPLIT6 ? ", split" : "")
+                + "), KC=" + KC + ", MC=" + MC + ", NC=" + NC;
     }
 
     /** True when {@link #gemm} takes the direct path for this problem. */
@@ -416,7 +435,7 @@ final class SimdGemm {
     private static void tile(int kc, float[] ap, int ir, float[] bp, int jr, int mr, int nr,
                              float[] c, int ci, int ldc, float alpha, float beta, int mode, float[] tile) {
         if (mr == MR && nr == NR) {
-            kernel(kc, ap, panelOffset(ir, kc), bp, jr * kc, c, ci, ldc, alpha, beta, mode);
+            kernel(kc, ap, panelOffset(ir, kc), bp, jr * kc, c, ci, ldc, alpha, beta, mode, tile);
         } else {
             fringe(kc, ap, panelOffset(ir, kc), PACKED, bp, jr * kc, mr, nr, c, ci, ldc, alpha, beta, mode, tile);
         }
@@ -441,7 +460,7 @@ final class SimdGemm {
     private static void tileInPlaceA(int kc, float[] a, int aBase, int rs, float[] bp, int jr, int nr,
                                      float[] c, int ci, int ldc, float alpha, float beta, int mode, float[] tile) {
         if (nr == NR) {
-            kernelStrided(kc, a, aBase, rs, bp, jr * kc, c, ci, ldc, alpha, beta, mode);
+            kernelStrided(kc, a, aBase, rs, bp, jr * kc, c, ci, ldc, alpha, beta, mode, tile);
         } else {
             fringe(kc, a, aBase, rs, bp, jr * kc, MR, nr, c, ci, ldc, alpha, beta, mode, tile);
         }
@@ -467,17 +486,23 @@ final class SimdGemm {
             }
         }
         if (rs == PACKED) {
-            kernel(kc, ap, apOff, bp, bpOff, tile, 0, NR, alpha, beta, mode);
+            kernel(kc, ap, apOff, bp, bpOff, tile, 0, NR, alpha, beta, mode, tile);
         } else {
-            kernelStrided(kc, ap, apOff, rs, bp, bpOff, tile, 0, NR, alpha, beta, mode);
+            kernelStrided(kc, ap, apOff, rs, bp, bpOff, tile, 0, NR, alpha, beta, mode, tile);
         }
         for (int r = 0; r < mr; r++) {
             System.arraycopy(tile, r * NR, c, ci + r * ldc, nr);
         }
     }
 
+    /** The micro-kernel of the tile; {@code scratch} is the thread's scratch tile (the split 6×2 form uses it). */
     private static void kernel(int kc, float[] ap, int apOff, float[] bp, int bpOff,
-                               float[] c, int cOff, int ldc, float alpha, float beta, int mode) {
+                               float[] c, int cOff, int ldc, float alpha, float beta, int mode, float[] scratch) {
+        if (KERNEL == 2 && SPLIT6) {
+            GemmMicroKernels.kernel6x2Split(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, scratch, ACC_OFF);
+            GemmMicroKernels.updateTile(scratch, ACC_OFF, MR, NR, c, cOff, ldc, alpha, beta, mode);
+            return;
+        }
         switch (KERNEL) {
             case 0 -> GemmMicroKernels.kernel4x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
             case 1 -> GemmMicroKernels.kernel5x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
@@ -490,7 +515,13 @@ final class SimdGemm {
 
     /** {@link #kernel} with A read in place: element (r, p) of the tile's rows at {@code a[aBase + r·rs + p]}. */
     private static void kernelStrided(int kc, float[] a, int aBase, int rs, float[] bp, int bpOff,
-                                      float[] c, int cOff, int ldc, float alpha, float beta, int mode) {
+                                      float[] c, int cOff, int ldc, float alpha, float beta, int mode,
+                                      float[] scratch) {
+        if (KERNEL == 2 && SPLIT6) {
+            GemmMicroKernels.kernel6x2sSplit(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, mode, scratch, ACC_OFF);
+            GemmMicroKernels.updateTile(scratch, ACC_OFF, MR, NR, c, cOff, ldc, alpha, beta, mode);
+            return;
+        }
         switch (KERNEL) {
             case 0 -> GemmMicroKernels.kernel4x2s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
             case 1 -> GemmMicroKernels.kernel5x2s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, alpha, beta, mode);

@@ -1,0 +1,90 @@
+package dev.attn4j.simd;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The two forms of the 6×2 micro-kernel — {@link GemmMicroKernels#kernel6x2} with its C update inline (JDK 25
+ * on) and {@link GemmMicroKernels#kernel6x2Split} plus {@link GemmMicroKernels#updateTile} (JDK 17–24) — give
+ * the same bits, for packed and in-place A, every update mode, and depths across the loop's edge cases. Both
+ * are called directly, so this holds on whichever JDK runs it; the GEMM tests cover the form the JDK chooses.
+ */
+class SplitKernelTest {
+    private static final int L = VectorWidth.LANES;
+    private static final int NR = 2 * L;
+    private static final int[] MODES = {GemmMicroKernels.FIRST_BETA0, GemmMicroKernels.FIRST_BETA,
+        GemmMicroKernels.ACCUMULATE};
+
+    @Test
+    void theDefaultTileBelow512BitsIsSixByTwoSplitBefore25() {
+        int feature = Runtime.version().feature();
+        int[] t = SimdGemm.chooseTile(null, 256, feature);
+        assertEquals(6, t[0]);
+        assertEquals(2, t[1]);
+        if (System.getProperty(SimdGemm.SPLIT6_PROPERTY) == null && SimdGemm.MR == 6) {
+            assertEquals(feature < 25, SimdGemm.SPLIT6, "split form on JDK " + feature);
+            assertTrue(SimdGemm.describe().contains("split") == SimdGemm.SPLIT6, SimdGemm.describe());
+        }
+    }
+
+    @Test
+    void packedFormsGiveTheSameBits() {
+        SplittableRandom rnd = new SplittableRandom(6);
+        for (int kc : new int[] {1, 2, 7, 64, 129, 512}) {
+            for (int mode : MODES) {
+                int apOff = 8 * rnd.nextInt(3);
+                int bpOff = NR * rnd.nextInt(3);
+                float[] ap = random(rnd, apOff + GemmMicroKernels.STEP6 * kc);
+                float[] bp = random(rnd, bpOff + NR * kc);
+                int ldc = NR + rnd.nextInt(5);
+                int cOff = rnd.nextInt(4);
+                float[] c0 = random(rnd, cOff + 6 * ldc);
+                float alpha = (float) rnd.nextDouble(-2, 2);
+                float beta = (float) rnd.nextDouble(-2, 2);
+                float[] inline = c0.clone();
+                float[] split = c0.clone();
+                GemmMicroKernels.kernel6x2(kc, ap, apOff, bp, bpOff, inline, cOff, ldc, alpha, beta, mode);
+                float[] acc = new float[3 + 6 * NR];
+                GemmMicroKernels.kernel6x2Split(kc, ap, apOff, bp, bpOff, split, cOff, ldc, mode, acc, 3);
+                GemmMicroKernels.updateTile(acc, 3, 6, NR, split, cOff, ldc, alpha, beta, mode);
+                assertArrayEquals(inline, split, "kc = " + kc + ", mode = " + mode);
+            }
+        }
+    }
+
+    @Test
+    void inPlaceFormsGiveTheSameBits() {
+        SplittableRandom rnd = new SplittableRandom(7);
+        for (int kc : new int[] {1, 3, 64, 200}) {
+            for (int mode : MODES) {
+                int rs = kc + rnd.nextInt(4);
+                int aOff = rnd.nextInt(5);
+                float[] a = random(rnd, aOff + 6 * rs);
+                float[] bp = random(rnd, NR * kc);
+                int ldc = NR + 3;
+                float[] c0 = random(rnd, 6 * ldc);
+                float alpha = 0.75f;
+                float beta = mode == GemmMicroKernels.FIRST_BETA ? -1.25f : 0f;
+                float[] inline = c0.clone();
+                float[] split = c0.clone();
+                GemmMicroKernels.kernel6x2s(kc, a, aOff, rs, bp, 0, inline, 0, ldc, alpha, beta, mode);
+                float[] acc = new float[6 * NR];
+                GemmMicroKernels.kernel6x2sSplit(kc, a, aOff, rs, bp, 0, split, 0, ldc, mode, acc, 0);
+                GemmMicroKernels.updateTile(acc, 0, 6, NR, split, 0, ldc, alpha, beta, mode);
+                assertArrayEquals(inline, split, "kc = " + kc + ", mode = " + mode);
+            }
+        }
+    }
+
+    private static float[] random(SplittableRandom rnd, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) rnd.nextDouble(-1, 1);
+        }
+        return x;
+    }
+}
