@@ -62,8 +62,8 @@ import jdk.incubator.vector.VectorSpecies;
  *       Eight accumulators (4×2L) leave an FMA pipe idle whenever a load is late — a C 4×16 kernel on
  *       L1-resident panels reads 0.5–0.65 of the FMA peak here, a 6×16 one 0.75–0.98 — but this C2 spills
  *       the plain 6×2L kernel (20 live vectors). The split form does not; A/B against 4×2L, time ratio: 0.80–0.93
- *       at 1024³ and 2048³, 0.88–1.04 at 256³/512³, 0.93–1.11 on (512,512,64) NT, 0.98 on (512,64,512),
- *       1.00–1.03 at 128 bits. Earlier, against 4×2L's 72/72 GFLOPS at 512³/1024³: plain 6×2L 50/49,
+ *       at 1024³ and 2048³, 0.88–1.12 at 256³, 0.89–1.04 at 512³, 0.93–1.16 on (512,512,64) NT, 0.98 on
+ *       (512,64,512), 1.00–1.03 on squares at 128 bits. Earlier, against 4×2L's 72/72 GFLOPS at 512³/1024³: plain 6×2L 50/49,
  *       5×2L 69/66, 3×3L 53/54, 4×3L 35;</li>
  *   <li>JDK 25: 6×2L: 512³/1024³ at 88/83 GFLOPS against 75/70 for 4×2L in the same runs (C2 there keeps
  *       15 live vectors in registers), 3×3L 80/81, 4×3L 36. At 128 bits 6×2L 47/47, 4×2L 41/47. The
