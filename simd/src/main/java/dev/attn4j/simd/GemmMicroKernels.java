@@ -723,6 +723,21 @@ final class GemmMicroKernels {
         }
     }
 
+    /**
+     * Touches both ends of rows 0 … rows−1 of a 2L-wide C tile, unless C is not read (β = 0 on the first depth
+     * block), so a cache miss on it overlaps the kernel's loop instead of stalling the update. The caller keeps
+     * the loads alive by comparing the sum with {@link #TOUCH_SENTINEL} after its loop.
+     */
+    static float touchRows(float[] c, int cOff, int ldc, int rows, int mode) {
+        float touch = 0f;
+        if (mode != FIRST_BETA0) {
+            for (int r = 0; r < rows; r++) {
+                touch += c[cOff + r * ldc] + c[cOff + r * ldc + 2 * L - 1];
+            }
+        }
+        return touch;
+    }
+
     /** Never equal to an A offset (they are ≥ 0): the split points of the 6×2 split kernels compare with it. */
     static int splitSentinel = -1;
     /** Written only if a split comparison were true, which it never is. */
@@ -742,13 +757,7 @@ final class GemmMicroKernels {
      */
     static void kernel6x2Split(int kc, float[] ap, int apOff, float[] bp, int bpOff,
                                float[] c, int cOff, int ldc, int mode, float[] acc, int accOff) {
-        // touch the C tile first, so a cache miss on it overlaps the loop instead of stalling the update
-        float touch = 0f;
-        if (mode != FIRST_BETA0) {
-            for (int r = 0; r < 6; r++) {
-                touch += c[cOff + r * ldc] + c[cOff + r * ldc + 2 * L - 1];
-            }
-        }
+        float touch = touchRows(c, cOff, ldc, 6, mode);
         int split = splitSentinel;
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
@@ -807,13 +816,7 @@ final class GemmMicroKernels {
     /** {@link #kernel6x2Split} with A read in place, as in {@link #kernel4x2s}. */
     static void kernel6x2sSplit(int kc, float[] ap, int apOff, int rs, float[] bp, int bpOff,
                                 float[] c, int cOff, int ldc, int mode, float[] acc, int accOff) {
-        // touch the C tile first, so a cache miss on it overlaps the loop instead of stalling the update
-        float touch = 0f;
-        if (mode != FIRST_BETA0) {
-            for (int r = 0; r < 6; r++) {
-                touch += c[cOff + r * ldc] + c[cOff + r * ldc + 2 * L - 1];
-            }
-        }
+        float touch = touchRows(c, cOff, ldc, 6, mode);
         int split = splitSentinel;
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);

@@ -115,8 +115,12 @@ final class SimdGemm {
     static final int NC;
     /** Floats per depth step of a packed A micro-panel: MR, or 8 for the 6-row tile (see GemmMicroKernels.STEP6). */
     static final int AS;
-    /** The micro-kernel, as an index into {@link #TILES}; a constant so the dispatch folds. */
+    /**
+     * The micro-kernel, as an index into {@link #TILES}, or {@link #SPLIT_6X2}; a constant so the dispatch folds.
+     */
     private static final int KERNEL;
+    /** {@link #KERNEL} for the 6×2 tile in its split form (see {@link #SPLIT6}), past the indices of TILES. */
+    private static final int SPLIT_6X2 = 6;
 
     /** The property choosing the 6×2 kernel's form: {@code true} for the split one, {@code false} for the inline one. */
     static final String SPLIT6_PROPERTY = "attn4j.gemm.split6";
@@ -154,12 +158,12 @@ final class SimdGemm {
                 kernel = t;
             }
         }
-        KERNEL = kernel;
+        String split = System.getProperty(SPLIT6_PROPERTY);
+        SPLIT6 = split == null || split.isBlank() ? Runtime.version().feature() < 25 : Boolean.parseBoolean(split.trim());
+        KERNEL = kernel == 2 && SPLIT6 ? SPLIT_6X2 : kernel;
         MR = tile[0];
         NV = tile[1];
         NR = NV * L;
-        String split = System.getProperty(SPLIT6_PROPERTY);
-        SPLIT6 = split == null || split.isBlank() ? Runtime.version().feature() < 25 : Boolean.parseBoolean(split.trim());
         ACC_OFF = MR * NR;
         AS = MR == 6 ? GemmMicroKernels.STEP6 : MR;
         KC = Integer.getInteger(KC_PROPERTY, Math.max(128, Math.min(512, (32 * 1024 / (4 * NR)) / 8 * 8)));
@@ -225,7 +229,7 @@ final class SimdGemm {
 
     /** A one-line description of the tile and blocks, for logs and benchmark reports. */
     static String describe() {
-        return "tile " + MR + "x" + NR + " (" + MR + "x" + NV + " vectors of " + L + (KERNEL == 2 && SPLIT6 ? ", split" : "")
+        return "tile " + MR + "x" + NR + " (" + MR + "x" + NV + " vectors of " + L + (KERNEL == SPLIT_6X2 ? ", split" : "")
                 + "), KC=" + KC + ", MC=" + MC + ", NC=" + NC;
     }
 
@@ -498,17 +502,16 @@ final class SimdGemm {
     /** The micro-kernel of the tile; {@code scratch} is the thread's scratch tile (the split 6×2 form uses it). */
     private static void kernel(int kc, float[] ap, int apOff, float[] bp, int bpOff,
                                float[] c, int cOff, int ldc, float alpha, float beta, int mode, float[] scratch) {
-        if (KERNEL == 2 && SPLIT6) {
-            GemmMicroKernels.kernel6x2Split(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, scratch, ACC_OFF);
-            GemmMicroKernels.updateTile(scratch, ACC_OFF, MR, NR, c, cOff, ldc, alpha, beta, mode);
-            return;
-        }
         switch (KERNEL) {
             case 0 -> GemmMicroKernels.kernel4x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
             case 1 -> GemmMicroKernels.kernel5x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
             case 2 -> GemmMicroKernels.kernel6x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
             case 3 -> GemmMicroKernels.kernel4x3(kc, ap, apOff, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
             case 4 -> GemmMicroKernels.kernel3x3(kc, ap, apOff, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
+            case SPLIT_6X2 -> {
+                GemmMicroKernels.kernel6x2Split(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, scratch, ACC_OFF);
+                GemmMicroKernels.updateTile(scratch, ACC_OFF, MR, NR, c, cOff, ldc, alpha, beta, mode);
+            }
             default -> GemmMicroKernels.kernel8x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
         }
     }
@@ -517,17 +520,16 @@ final class SimdGemm {
     private static void kernelStrided(int kc, float[] a, int aBase, int rs, float[] bp, int bpOff,
                                       float[] c, int cOff, int ldc, float alpha, float beta, int mode,
                                       float[] scratch) {
-        if (KERNEL == 2 && SPLIT6) {
-            GemmMicroKernels.kernel6x2sSplit(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, mode, scratch, ACC_OFF);
-            GemmMicroKernels.updateTile(scratch, ACC_OFF, MR, NR, c, cOff, ldc, alpha, beta, mode);
-            return;
-        }
         switch (KERNEL) {
             case 0 -> GemmMicroKernels.kernel4x2s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
             case 1 -> GemmMicroKernels.kernel5x2s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
             case 2 -> GemmMicroKernels.kernel6x2s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
             case 3 -> GemmMicroKernels.kernel4x3s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
             case 4 -> GemmMicroKernels.kernel3x3s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
+            case SPLIT_6X2 -> {
+                GemmMicroKernels.kernel6x2sSplit(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, mode, scratch, ACC_OFF);
+                GemmMicroKernels.updateTile(scratch, ACC_OFF, MR, NR, c, cOff, ldc, alpha, beta, mode);
+            }
             default -> GemmMicroKernels.kernel8x2s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
         }
     }
