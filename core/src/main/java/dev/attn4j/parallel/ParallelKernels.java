@@ -156,6 +156,57 @@ public final class ParallelKernels extends Kernels {
             base.flashAttention(l, s, dk, dv, scale, q, qOff, ldq, k, kOff, ldk, v, vOff, ldv, mask, out, outOff, ldo);
             return;
         }
+        // K or V rows far apart (heads side by side): a kernel may copy the whole head into contiguous rows first,
+        // which every item would repeat; copy them once here instead (the copy changes no float: same values)
+        boolean copyK = ldk != dk && dk > 0 && (long) s * dk <= MAX_HEAD_COPY;
+        boolean copyV = ldv != dv && dv > 0 && (long) s * dv <= MAX_HEAD_COPY;
+        if (copyK || copyV) {
+            float[][] buf = HEAD_COPIES.get();
+            if (copyK) {
+                buf[0] = rows(k, kOff, ldk, s, dk, buf[0]);
+                k = buf[0];
+                kOff = 0;
+                ldk = dk;
+            }
+            if (copyV) {
+                buf[1] = rows(v, vOff, ldv, s, dv, buf[1]);
+                v = buf[1];
+                vOff = 0;
+                ldv = dv;
+            }
+        }
+        flashItems(l, s, dk, dv, scale, q, qOff, ldq, k, kOff, ldk, v, vOff, ldv, mask, out, outOff, ldo);
+    }
+
+    /**
+     * Heads of up to this many floats (s·d; 4 MiB) are copied into contiguous rows before a parallel fused attention
+     * when their rows are spread out. The SIMD kernel copies such a head itself when it is no larger than 2 MiB,
+     * once per call: split into 8 query items, on 2 threads, that was 8 copies of K and V instead of one.
+     */
+    static final long MAX_HEAD_COPY = 1L << 20;
+
+    /**
+     * The calling thread's contiguous copies of K and V, reused: read by the items of its call (on any thread)
+     * until the call returns, and written only by the next call on the same thread. Items run the base kernels,
+     * never this class's, so no item overwrites a copy in use.
+     */
+    private static final ThreadLocal<float[][]> HEAD_COPIES = ThreadLocal.withInitial(() -> new float[2][0]);
+
+    /** The rows × width block at off (rows ld apart) into contiguous rows of dst, grown when too small. */
+    private static float[] rows(float[] src, int off, int ld, int rows, int width, float[] dst) {
+        int len = rows * width;
+        float[] d = dst.length >= len ? dst : new float[len];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(src, off + r * ld, d, r * width, width);
+        }
+        return d;
+    }
+
+    /** The fused attention split over query rows, into items of whole Q tiles. */
+    private void flashItems(int l, int s, int dk, int dv, float scale,
+                            float[] q, int qOff, int ldq, float[] k, int kOff, int ldk,
+                            float[] v, int vOff, int ldv, ScoreMask mask,
+                            float[] out, int outOff, int ldo) {
         int block = panel(l, parallelism * ITEMS_PER_THREAD, QUERY_QUANTUM);
         int items = (l + block - 1) / block;
         WorkItems.run(executor, parallelism, items, it -> {

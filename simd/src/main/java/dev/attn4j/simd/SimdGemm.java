@@ -355,15 +355,19 @@ final class SimdGemm {
         }
     }
 
+    /** Row tiles per step in the last rows of a depth block of {@link #gemmShared}. */
+    static final int TAIL_TILES = 2;
+
     /** Column micro-panels per step when op(B) is packed in parallel. */
     private static final int PACK_STEP_PANELS = 8;
 
     /**
      * The packed path with its independent steps run through {@code steps} (for parallel kernels): per depth
      * block, op(B)'s block is packed once, in column chunks run as steps, into one of the calling thread's two
-     * buffers, which every step then reads; each block of MC/2 rows of C runs as a step, packing its rows of op(A)
-     * into its own thread's buffer. The chunks of the next depth block (or column panel) are steps of the same
-     * {@code run} as the current block's rows, after them, packing into the other buffer. Each element of C gets
+     * buffers, which every step then reads; each block of MC/2 rows of C runs as a step (the last rows in blocks of
+     * {@link #TAIL_TILES} row tiles), packing its rows of op(A) into its own thread's buffer. The chunks of the
+     * next depth block (or column panel) are steps of the same {@code run} as the current block's rows, before
+     * its short tail blocks, packing into the other buffer. Each element of C gets
      * the operations of {@link #gemmPacked}, in the same order, so the floats do not depend on how the steps are
      * run. Returns false, doing nothing, for the problems
      * {@link #gemm} serves another way (k = 0, the direct path, short depth, A read in place for a narrow C):
@@ -379,18 +383,21 @@ final class SimdGemm {
         int kcMax = Math.min(KC, k);
         Workspace own = WORKSPACE.get();
         float[][] bp = {own.packedB(kcMax * ncMax), own.nextPackedB(kcMax * ncMax)};
-        // half-height row blocks: twice the steps to balance between threads of unequal speed (the bits do
-        // not depend on the block height)
+        // half-height row blocks: twice the steps to balance between threads of unequal speed; the last rows (at
+        // least one block's worth) go in blocks of TAIL_TILES row tiles, run last, so that threads finish a depth
+        // block within a short step of each other (the bits do not depend on the block heights)
         int mcStep = Math.max(MR, MC / 2 / MR * MR);
-        int mcMax = Math.min(mcStep, roundUp(m, MR));
-        int blocks = (m + mcStep - 1) / mcStep;
+        int tailStep = TAIL_TILES * MR;
+        int mcMax = Math.min(Math.max(mcStep, tailStep), roundUp(m, MR));
+        int head = Math.max(0, m / mcStep - 1);
+        int tail = (m - head * mcStep + tailStep - 1) / tailStep;
         int chunk = PACK_STEP_PANELS * NR;
         int depthBlocks = (k + KC - 1) / KC;
         int panels = (n + NC - 1) / NC;
         int last = panels * depthBlocks - 1;
         // block t = (column panel t / depthBlocks, depth block t % depthBlocks); op(B)'s part for block t + 1 is
-        // packed, into the other buffer, by steps placed after block t's row blocks: one hand-off per block, and
-        // those short steps fill the time a thread would otherwise wait for the other's last row block
+        // packed, into the other buffer, by steps placed between block t's full row blocks and its tail blocks:
+        // one hand-off per block, with every step of the hand-off short
         steps.run(packSteps(n, 0, depthBlocks, chunk),
                 s -> packStep(transB, b, bOff, ldb, k, n, 0, depthBlocks, chunk, s, bp[0]));
         for (int t = 0; t <= last; t++) {
@@ -403,14 +410,14 @@ final class SimdGemm {
             float[] next = bp[(t + 1) & 1];
             int tn = t + 1;
             int packs = t < last ? packSteps(n, tn, depthBlocks, chunk) : 0;
-            steps.run(blocks + packs, s -> {
-                if (s >= blocks) {
-                    packStep(transB, b, bOff, ldb, k, n, tn, depthBlocks, chunk, s - blocks, next);
+            steps.run(head + packs + tail, s -> {
+                if (s >= head && s < head + packs) {
+                    packStep(transB, b, bOff, ldb, k, n, tn, depthBlocks, chunk, s - head, next);
                     return;
                 }
+                int ic = s < head ? s * mcStep : head * mcStep + (s - head - packs) * tailStep;
+                int mc = Math.min(s < head ? mcStep : tailStep, m - ic);
                 Workspace ws = WORKSPACE.get();
-                int ic = s * mcStep;
-                int mc = Math.min(mcStep, m - ic);
                 float[] ap = ws.packedA(panelOffset(mcMax, kcMax));
                 packA(transA, a, aOff, lda, ic, mc, pc, kc, ap);
                 block(kc, ap, cur, mc, nc, c, cOff + ic * ldc + jc, ldc, alpha, beta, mode, ws.tile);

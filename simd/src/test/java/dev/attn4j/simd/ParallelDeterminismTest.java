@@ -137,6 +137,35 @@ class ParallelDeterminismTest {
         }
     }
     /**
+     * Heads side by side (rows of K and V 3·d apart): the parallel kernels copy each head into contiguous rows once
+     * per call and reuse the buffer on the next call; every head must equal one thread's result bitwise.
+     */
+    @Test
+    void simdAttentionOnSpreadHeadsAtAnyThreadCount() {
+        Kernels simd = Kernels.best();
+        Random r = new Random(6);
+        int l = 700, s = 900, d = 64, heads = 3, ld = heads * d;
+        float[] q = random(r, l * ld), k = random(r, s * ld), v = random(r, s * ld);
+        float[] expected = new float[l * ld];
+        for (int h = 0; h < heads; h++) {
+            simd.flashAttention(l, s, d, d, 0.125f, q, h * d, ld, k, h * d, ld, v, h * d, ld, ScoreMask.causal(),
+                    expected, h * d, ld);
+        }
+        float[] kBefore = k.clone(), vBefore = v.clone();
+        for (int threads : new int[]{2, 5, 16}) {
+            Kernels parallel = simd.parallel(pool, threads);
+            float[] out = new float[l * ld];
+            // heads in reverse order: each call overwrites the previous head's copies
+            for (int h = heads - 1; h >= 0; h--) {
+                parallel.flashAttention(l, s, d, d, 0.125f, q, h * d, ld, k, h * d, ld, v, h * d, ld,
+                        ScoreMask.causal(), out, h * d, ld);
+            }
+            assertTrue(Arrays.equals(expected, out), "threads=" + threads);
+        }
+        assertTrue(Arrays.equals(kBefore, k) && Arrays.equals(vBefore, v), "K and V are read only");
+    }
+
+    /**
      * MHA's projections with E = 256 (depth and width past the shared-packing limits) run as one GEMM whose steps
      * go through MHA's executor, sharing the packed weights: the output must equal one thread's bitwise.
      */
