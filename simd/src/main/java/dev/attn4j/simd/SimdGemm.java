@@ -76,14 +76,20 @@ import jdk.incubator.vector.VectorSpecies;
  * (4x2, 5x2, 6x2, 4x3, 3x3, 8x2). The cache blocks follow from the tile and assumed cache sizes
  * (L1d 32 KiB, L2 512 KiB, L3 ≥ 8 MiB, typical of current x86 and Arm server cores):
  * <ul>
- *   <li>KC: the Bp micro-panel KC×NR floats fills L1d: KC = 32 KiB / (4·NR), a multiple of 8, clamped to
- *       [128, 512] — 512 for NR = 8 and 16 (128- and 256-bit), 256 for NR = 32 (512-bit). Half of L1 (256 at
- *       256 bits) was the first choice; measured on Zen 3 in alternating runs, 512 is as fast or faster
- *       (1024³ 73–75 against 69–71 GFLOPS on JDK 17, 2048³ 72–75 against 66–68): the longer depth block
- *       halves the C updates and the packing passes, and the Ap stream comes from L2 either way;</li>
+ *   <li>KC: the Bp micro-panel KC×NR floats fills two L1d's: KC = 64 KiB / (4·NR), a multiple of 8, clamped to
+ *       [128, 1024] — 1024 for NR = 8 and 16 (128- and 256-bit), 512 for NR = 32 (512-bit). Each longer depth
+ *       block measured faster on Zen 3, in alternating runs (A/B, time ratio): half of L1 (256 at 256 bits) was
+ *       the first choice; all of L1 (512) ran 1024³ at 73–75 against 69–71 GFLOPS on JDK 17 and 2048³ at 72–75
+ *       against 66–68; two L1s (1024), against 512 with the 6×2L tile: 1024³ 0.92–0.99×, 2048³ 0.94–0.99×
+ *       (two runs each on JDK 17 and 25), 1024³ at 128 bits 0.96–0.98×, 512³ 1.00–1.01×, (512, 64, 512)
+ *       1.00×, (2048, 2048, 64) NT 1.02×, (2048, 64, 2048) 0.99–1.12× (1.12 in one of three runs). The longer
+ *       block makes fewer passes over C and fewer packing passes, and the micro-panels stream from L2 either
+ *       way (a 6×2L kernel on L2-resident panels reads 0.9–0.98 of the FMA peak here, as in C); at 2048
+ *       (4 L1s) 2048³ measured 0.90× on JDK 25 but 1.01× on JDK 17, and MC would fall to 30 rows;</li>
  *   <li>MC: the Ap block MC×KC takes half of L2: MC = 256 KiB / (4·KC), rounded down to a multiple of MR (the
  *       6-row tile's micro-panels are padded to 8 floats per step, see {@link #AS}, so its block takes 8/6 of
- *       that: sizing MC by the padded bytes instead, 96 rows against 126, measured the same on JDK 25);</li>
+ *       that: sizing MC by the padded bytes instead, 96 rows against 126 at KC = 512, measured the same on
+ *       JDK 25);</li>
  *   <li>NC: the Bp panel KC×NC stays well inside L3: NC = 4 MiB / (4·KC), a multiple of NR.</li>
  * </ul>
  *
@@ -166,7 +172,7 @@ final class SimdGemm {
         NR = NV * L;
         ACC_OFF = MR * NR;
         AS = MR == 6 ? GemmMicroKernels.STEP6 : MR;
-        KC = Integer.getInteger(KC_PROPERTY, Math.max(128, Math.min(512, (32 * 1024 / (4 * NR)) / 8 * 8)));
+        KC = Integer.getInteger(KC_PROPERTY, Math.max(128, Math.min(1024, (64 * 1024 / (4 * NR)) / 8 * 8)));
         if (KC < 1) {
             throw new IllegalArgumentException("-D" + KC_PROPERTY + "=" + KC + " is not a positive depth block");
         }

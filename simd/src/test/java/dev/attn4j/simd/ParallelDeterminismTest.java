@@ -75,7 +75,7 @@ class ParallelDeterminismTest {
     void gemmInStepsIsTheSameInAnyStepOrder() {
         Kernels simd = Kernels.best();
         Random r = new Random(9);
-        int m = 300, n = 2100, k = 1100; // several row blocks, two column blocks, three depth blocks
+        int m = 300, n = 2100, k = 1100; // several row blocks, two or more column blocks, two or more depth blocks
         for (boolean tb : new boolean[] {false, true}) {
             float[] a = random(r, m * k);
             float[] b = random(r, k * n);
