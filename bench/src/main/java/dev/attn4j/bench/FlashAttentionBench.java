@@ -111,7 +111,7 @@ public class FlashAttentionBench {
     }
 
     static float fmaPeak() {
-        return PeakBench.fmaChains(1e-4f, 1e-4f, PEAK_ITERS);
+        return PeakBench.fmaChains(PEAK_ITERS);
     }
 
     /**

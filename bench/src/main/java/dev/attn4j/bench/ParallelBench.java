@@ -202,11 +202,11 @@ public class ParallelBench {
         return switch (name) {
             case "fmaPeak" -> () -> {
                 if (b.threads == 1) {
-                    peakSink += PeakBench.fmaChains(1e-4f, 1e-4f, PEAK_STEPS);
+                    peakSink += PeakBench.fmaChains(PEAK_STEPS);
                 } else {
                     java.util.concurrent.ForkJoinTask<Float> other =
-                            b.pool.submit(() -> PeakBench.fmaChains(1e-4f, 1e-4f, PEAK_STEPS / 2));
-                    float mine = PeakBench.fmaChains(1e-4f, 1e-4f, PEAK_STEPS / 2);
+                            b.pool.submit(() -> PeakBench.fmaChains(PEAK_STEPS / 2));
+                    float mine = PeakBench.fmaChains(PEAK_STEPS / 2);
                     peakSink += mine + other.join();
                 }
             };

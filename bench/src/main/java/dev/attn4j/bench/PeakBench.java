@@ -70,8 +70,8 @@ public class PeakBench {
     public int mib;
 
     // non-final, so C2 cannot fold them
-    float x = 1e-4f;
-    float y = 1e-4f;
+    float x = CHAIN_FACTOR;
+    float y = CHAIN_FACTOR;
     float[] buffer;
 
     @Setup
@@ -94,6 +94,14 @@ public class PeakBench {
         float r = sum(buffer);
         counters.bytes += 4L * buffer.length;
         return r;
+    }
+
+    /** The factor x = y of the chains that {@link #fmaChains(int)} and {@link #fmaPeak} run. */
+    static final float CHAIN_FACTOR = 1e-4f;
+
+    /** {@link #fmaChains(float, float, int)} with x = y = {@link #CHAIN_FACTOR}: the yardstick of every benchmark. */
+    static float fmaChains(int steps) {
+        return fmaChains(CHAIN_FACTOR, CHAIN_FACTOR, steps);
     }
 
     /**

@@ -84,8 +84,9 @@ import jdk.incubator.vector.VectorSpecies;
  *       (two runs each on JDK 17 and 25), 1024³ at 128 bits 0.96–0.98×, 512³ 1.00–1.01×, (512, 64, 512)
  *       1.00×, (2048, 2048, 64) NT 1.02×, (2048, 64, 2048) 0.99–1.12× (1.12 in one of three runs). The longer
  *       block makes fewer passes over C and fewer packing passes, and the micro-panels stream from L2 either
- *       way (a 6×2L kernel on L2-resident panels reads 0.9–0.98 of the FMA peak here, as in C); at 2048
- *       (4 L1s) 2048³ measured 0.90× on JDK 25 but 1.01× on JDK 17, and MC would fall to 30 rows;</li>
+ *       way (a 6×2L kernel alone on L2-resident panels reaches 0.9–0.98 of the FMA peak here in the machine's
+ *       fast phases, as the C one does); at 2048 (4 L1s) 2048³ measured 0.90× on JDK 25 but 1.01× on JDK 17,
+ *       and MC would fall to 30 rows;</li>
  *   <li>MC: the Ap block MC×KC takes half of L2: MC = 256 KiB / (4·KC), rounded down to a multiple of MR (the
  *       6-row tile's micro-panels are padded to 8 floats per step, see {@link #AS}, so its block takes 8/6 of
  *       that: sizing MC by the padded bytes instead, 96 rows against 126 at KC = 512, measured the same on
