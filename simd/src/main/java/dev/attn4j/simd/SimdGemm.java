@@ -85,13 +85,14 @@ import jdk.incubator.vector.VectorSpecies;
  *       1.00×, (2048, 2048, 64) NT 1.02×, (2048, 64, 2048) 0.99–1.12× (1.12 in one of three runs). The longer
  *       block makes fewer passes over C and fewer packing passes, and the micro-panels stream from L2 either
  *       way (a 6×2L kernel alone on L2-resident panels reaches 0.9–0.98 of the FMA peak here in the machine's
- *       fast phases, as the C one does); at 2048 (4 L1s) 2048³ measured 0.90× on JDK 25 but 1.01× on JDK 17,
- *       and MC would fall to 30 rows;</li>
+ *       fast phases, as the C one does); at 2048 (4 L1s, MC down to 30 rows) 2048³ measured 0.90× on JDK 25
+ *       (two runs) but 1.01× on JDK 17, and 1024³ 1.01–1.02× on both;</li>
  *   <li>MC: the Ap block MC×KC takes half of L2: MC = 256 KiB / (4·KC), rounded down to a multiple of MR (the
  *       6-row tile's micro-panels are padded to 8 floats per step, see {@link #AS}, so its block takes 8/6 of
  *       that: sizing MC by the padded bytes instead, 96 rows against 126 at KC = 512, measured the same on
  *       JDK 25);</li>
- *   <li>NC: the Bp panel KC×NC stays well inside L3: NC = 4 MiB / (4·KC), a multiple of NR.</li>
+ *   <li>NC: the Bp panel KC×NC stays well inside L3: NC = 4 MiB / (4·KC), a multiple of NR (8 MiB, one column
+ *       panel for 2048³ instead of two, measured 0.98–1.01× the time on JDK 17 and 25).</li>
  * </ul>
  *
  * <p>Pack buffers and scratch are per thread and reused (they grow to at most KC·NC + MC·KC floats); a call
