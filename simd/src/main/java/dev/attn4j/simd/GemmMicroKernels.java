@@ -1321,329 +1321,315 @@ final class GemmMicroKernels {
         }
     }
 
-    /** The 8×2·L register tile: 16 accumulators, 2 B loads and one broadcast live per step. */
+    /**
+     * The 8×2·L register tile for 512 bits (AVX-512's 32 vector registers): 16 accumulators, 2 B loads and one
+     * broadcast live per step. Like {@link #kernel6x2Split} it leaves the raw accumulators in
+     * {@code acc[accOff …]} (row r at r·2L) for {@link #updateTile}, which keeps the method small enough for
+     * C2 to expand every Vector API call: with the update inline (16 more vector updates, each a mode branch,
+     * a broadcast, a load and an FMA), C2 on AVX-512 could pass its live-node budget for incremental inlining
+     * ({@code LiveNodeCountInliningCutoff}, 40,000) while still expanding the intrinsics, leave the rest as
+     * calls, and box every vector: GEMM 512×512×64 NT ran 75 times slower in such a JVM, and went back to
+     * normal with the budget raised to 200,000.
+     */
     static void kernel8x2(int kc, float[] ap, int apOff, float[] bp, int bpOff,
-                        float[] c, int cOff, int ldc, float alpha, float beta, int mode) {
-        // touch the C tile first, so a cache miss on it overlaps the loop instead of stalling the update
-        float touch = 0f;
-        if (mode != FIRST_BETA0) {
-            touch += c[cOff] + c[cOff + 2 * L - 1];
-            touch += c[cOff + ldc] + c[cOff + ldc + 2 * L - 1];
-            touch += c[cOff + 2 * ldc] + c[cOff + 2 * ldc + 2 * L - 1];
-            touch += c[cOff + 3 * ldc] + c[cOff + 3 * ldc + 2 * L - 1];
-            touch += c[cOff + 4 * ldc] + c[cOff + 4 * ldc + 2 * L - 1];
-            touch += c[cOff + 5 * ldc] + c[cOff + 5 * ldc + 2 * L - 1];
-            touch += c[cOff + 6 * ldc] + c[cOff + 6 * ldc + 2 * L - 1];
-            touch += c[cOff + 7 * ldc] + c[cOff + 7 * ldc + 2 * L - 1];
-        }
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
-        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
-        int aEnd = apOff + kc * 8;
-        int bBase = bpOff - apOff * (2 * L / 8);
-        for (int ao = apOff; ao < aEnd; ao += 8) {
-            int bo = bBase + ao * (2 * L / 8);
+                    float[] c, int cOff, int ldc, int mode, float[] acc, int accOff) {
+        float touch = touchRows(c, cOff, ldc, 8, mode);
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        FloatVector c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S);
+        FloatVector c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bo = bpOff + p * (2 * L);
+            int ao = apOff + p * 8;
             FloatVector b0 = V.cast(FloatVector.fromArray(S, bp, bo));
             FloatVector b1 = V.cast(FloatVector.fromArray(S, bp, bo + L));
             FloatVector a0 = V.cast(FloatVector.broadcast(S, ap[ao]));
-            c00 = V.cast(a0).fma(b0, c00);
-            c01 = V.cast(a0).fma(b1, c01);
+            c0_0 = V.cast(a0).fma(b0, c0_0);
+            c0_1 = V.cast(a0).fma(b1, c0_1);
             FloatVector a1 = V.cast(FloatVector.broadcast(S, ap[ao + 1]));
-            c10 = V.cast(a1).fma(b0, c10);
-            c11 = V.cast(a1).fma(b1, c11);
+            c1_0 = V.cast(a1).fma(b0, c1_0);
+            c1_1 = V.cast(a1).fma(b1, c1_1);
             FloatVector a2 = V.cast(FloatVector.broadcast(S, ap[ao + 2]));
-            c20 = V.cast(a2).fma(b0, c20);
-            c21 = V.cast(a2).fma(b1, c21);
+            c2_0 = V.cast(a2).fma(b0, c2_0);
+            c2_1 = V.cast(a2).fma(b1, c2_1);
             FloatVector a3 = V.cast(FloatVector.broadcast(S, ap[ao + 3]));
-            c30 = V.cast(a3).fma(b0, c30);
-            c31 = V.cast(a3).fma(b1, c31);
+            c3_0 = V.cast(a3).fma(b0, c3_0);
+            c3_1 = V.cast(a3).fma(b1, c3_1);
             FloatVector a4 = V.cast(FloatVector.broadcast(S, ap[ao + 4]));
-            c40 = V.cast(a4).fma(b0, c40);
-            c41 = V.cast(a4).fma(b1, c41);
+            c4_0 = V.cast(a4).fma(b0, c4_0);
+            c4_1 = V.cast(a4).fma(b1, c4_1);
             FloatVector a5 = V.cast(FloatVector.broadcast(S, ap[ao + 5]));
-            c50 = V.cast(a5).fma(b0, c50);
-            c51 = V.cast(a5).fma(b1, c51);
+            c5_0 = V.cast(a5).fma(b0, c5_0);
+            c5_1 = V.cast(a5).fma(b1, c5_1);
             FloatVector a6 = V.cast(FloatVector.broadcast(S, ap[ao + 6]));
-            c60 = V.cast(a6).fma(b0, c60);
-            c61 = V.cast(a6).fma(b1, c61);
+            c6_0 = V.cast(a6).fma(b0, c6_0);
+            c6_1 = V.cast(a6).fma(b1, c6_1);
             FloatVector a7 = V.cast(FloatVector.broadcast(S, ap[ao + 7]));
-            c70 = V.cast(a7).fma(b0, c70);
-            c71 = V.cast(a7).fma(b1, c71);
+            c7_0 = V.cast(a7).fma(b0, c7_0);
+            c7_1 = V.cast(a7).fma(b1, c7_1);
         }
         if (touch == TOUCH_SENTINEL) {
             touched = touch; // practically never; it keeps the touch loads alive
         }
-        int r0 = cOff;
-        if (mode == FIRST_BETA0) {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c00)).intoArray(c, r0);
-        } else {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c00, V.cast(FloatVector.fromArray(S, c, r0)).mul(mode == FIRST_BETA ? beta : 1f)))
-                    .intoArray(c, r0);
-        }
-        if (mode == FIRST_BETA0) {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c01)).intoArray(c, r0 + L);
-        } else {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c01, V.cast(FloatVector.fromArray(S, c, r0 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
-                    .intoArray(c, r0 + L);
-        }
-        int r1 = cOff + ldc;
-        if (mode == FIRST_BETA0) {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c10)).intoArray(c, r1);
-        } else {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c10, V.cast(FloatVector.fromArray(S, c, r1)).mul(mode == FIRST_BETA ? beta : 1f)))
-                    .intoArray(c, r1);
-        }
-        if (mode == FIRST_BETA0) {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c11)).intoArray(c, r1 + L);
-        } else {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c11, V.cast(FloatVector.fromArray(S, c, r1 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
-                    .intoArray(c, r1 + L);
-        }
-        int r2 = cOff + 2 * ldc;
-        if (mode == FIRST_BETA0) {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c20)).intoArray(c, r2);
-        } else {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c20, V.cast(FloatVector.fromArray(S, c, r2)).mul(mode == FIRST_BETA ? beta : 1f)))
-                    .intoArray(c, r2);
-        }
-        if (mode == FIRST_BETA0) {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c21)).intoArray(c, r2 + L);
-        } else {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c21, V.cast(FloatVector.fromArray(S, c, r2 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
-                    .intoArray(c, r2 + L);
-        }
-        int r3 = cOff + 3 * ldc;
-        if (mode == FIRST_BETA0) {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c30)).intoArray(c, r3);
-        } else {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c30, V.cast(FloatVector.fromArray(S, c, r3)).mul(mode == FIRST_BETA ? beta : 1f)))
-                    .intoArray(c, r3);
-        }
-        if (mode == FIRST_BETA0) {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c31)).intoArray(c, r3 + L);
-        } else {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c31, V.cast(FloatVector.fromArray(S, c, r3 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
-                    .intoArray(c, r3 + L);
-        }
-        int r4 = cOff + 4 * ldc;
-        if (mode == FIRST_BETA0) {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c40)).intoArray(c, r4);
-        } else {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c40, V.cast(FloatVector.fromArray(S, c, r4)).mul(mode == FIRST_BETA ? beta : 1f)))
-                    .intoArray(c, r4);
-        }
-        if (mode == FIRST_BETA0) {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c41)).intoArray(c, r4 + L);
-        } else {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c41, V.cast(FloatVector.fromArray(S, c, r4 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
-                    .intoArray(c, r4 + L);
-        }
-        int r5 = cOff + 5 * ldc;
-        if (mode == FIRST_BETA0) {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c50)).intoArray(c, r5);
-        } else {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c50, V.cast(FloatVector.fromArray(S, c, r5)).mul(mode == FIRST_BETA ? beta : 1f)))
-                    .intoArray(c, r5);
-        }
-        if (mode == FIRST_BETA0) {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c51)).intoArray(c, r5 + L);
-        } else {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c51, V.cast(FloatVector.fromArray(S, c, r5 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
-                    .intoArray(c, r5 + L);
-        }
-        int r6 = cOff + 6 * ldc;
-        if (mode == FIRST_BETA0) {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c60)).intoArray(c, r6);
-        } else {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c60, V.cast(FloatVector.fromArray(S, c, r6)).mul(mode == FIRST_BETA ? beta : 1f)))
-                    .intoArray(c, r6);
-        }
-        if (mode == FIRST_BETA0) {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c61)).intoArray(c, r6 + L);
-        } else {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c61, V.cast(FloatVector.fromArray(S, c, r6 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
-                    .intoArray(c, r6 + L);
-        }
-        int r7 = cOff + 7 * ldc;
-        if (mode == FIRST_BETA0) {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c70)).intoArray(c, r7);
-        } else {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c70, V.cast(FloatVector.fromArray(S, c, r7)).mul(mode == FIRST_BETA ? beta : 1f)))
-                    .intoArray(c, r7);
-        }
-        if (mode == FIRST_BETA0) {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c71)).intoArray(c, r7 + L);
-        } else {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c71, V.cast(FloatVector.fromArray(S, c, r7 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
-                    .intoArray(c, r7 + L);
-        }
+        V.cast(c0_0).intoArray(acc, accOff + 0 * L);
+        V.cast(c0_1).intoArray(acc, accOff + 1 * L);
+        V.cast(c1_0).intoArray(acc, accOff + 2 * L);
+        V.cast(c1_1).intoArray(acc, accOff + 3 * L);
+        V.cast(c2_0).intoArray(acc, accOff + 4 * L);
+        V.cast(c2_1).intoArray(acc, accOff + 5 * L);
+        V.cast(c3_0).intoArray(acc, accOff + 6 * L);
+        V.cast(c3_1).intoArray(acc, accOff + 7 * L);
+        V.cast(c4_0).intoArray(acc, accOff + 8 * L);
+        V.cast(c4_1).intoArray(acc, accOff + 9 * L);
+        V.cast(c5_0).intoArray(acc, accOff + 10 * L);
+        V.cast(c5_1).intoArray(acc, accOff + 11 * L);
+        V.cast(c6_0).intoArray(acc, accOff + 12 * L);
+        V.cast(c6_1).intoArray(acc, accOff + 13 * L);
+        V.cast(c7_0).intoArray(acc, accOff + 14 * L);
+        V.cast(c7_1).intoArray(acc, accOff + 15 * L);
     }
 
     /** {@link #kernel8x2} with A read in place, as in {@link #kernel4x2s}. */
     static void kernel8x2s(int kc, float[] ap, int apOff, int rs, float[] bp, int bpOff,
-                        float[] c, int cOff, int ldc, float alpha, float beta, int mode) {
-        // touch the C tile first, so a cache miss on it overlaps the loop instead of stalling the update
-        float touch = 0f;
-        if (mode != FIRST_BETA0) {
-            touch += c[cOff] + c[cOff + 2 * L - 1];
-            touch += c[cOff + ldc] + c[cOff + ldc + 2 * L - 1];
-            touch += c[cOff + 2 * ldc] + c[cOff + 2 * ldc + 2 * L - 1];
-            touch += c[cOff + 3 * ldc] + c[cOff + 3 * ldc + 2 * L - 1];
-            touch += c[cOff + 4 * ldc] + c[cOff + 4 * ldc + 2 * L - 1];
-            touch += c[cOff + 5 * ldc] + c[cOff + 5 * ldc + 2 * L - 1];
-            touch += c[cOff + 6 * ldc] + c[cOff + 6 * ldc + 2 * L - 1];
-            touch += c[cOff + 7 * ldc] + c[cOff + 7 * ldc + 2 * L - 1];
-        }
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
-        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+                    float[] c, int cOff, int ldc, int mode, float[] acc, int accOff) {
+        float touch = touchRows(c, cOff, ldc, 8, mode);
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        FloatVector c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S);
+        FloatVector c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
             int bo = bpOff + p * (2 * L);
             int ao = apOff + p;
             FloatVector b0 = V.cast(FloatVector.fromArray(S, bp, bo));
             FloatVector b1 = V.cast(FloatVector.fromArray(S, bp, bo + L));
             FloatVector a0 = V.cast(FloatVector.broadcast(S, ap[ao]));
-            c00 = V.cast(a0).fma(b0, c00);
-            c01 = V.cast(a0).fma(b1, c01);
+            c0_0 = V.cast(a0).fma(b0, c0_0);
+            c0_1 = V.cast(a0).fma(b1, c0_1);
             FloatVector a1 = V.cast(FloatVector.broadcast(S, ap[ao + rs]));
-            c10 = V.cast(a1).fma(b0, c10);
-            c11 = V.cast(a1).fma(b1, c11);
+            c1_0 = V.cast(a1).fma(b0, c1_0);
+            c1_1 = V.cast(a1).fma(b1, c1_1);
             FloatVector a2 = V.cast(FloatVector.broadcast(S, ap[ao + 2 * rs]));
-            c20 = V.cast(a2).fma(b0, c20);
-            c21 = V.cast(a2).fma(b1, c21);
+            c2_0 = V.cast(a2).fma(b0, c2_0);
+            c2_1 = V.cast(a2).fma(b1, c2_1);
             FloatVector a3 = V.cast(FloatVector.broadcast(S, ap[ao + 3 * rs]));
-            c30 = V.cast(a3).fma(b0, c30);
-            c31 = V.cast(a3).fma(b1, c31);
+            c3_0 = V.cast(a3).fma(b0, c3_0);
+            c3_1 = V.cast(a3).fma(b1, c3_1);
             FloatVector a4 = V.cast(FloatVector.broadcast(S, ap[ao + 4 * rs]));
-            c40 = V.cast(a4).fma(b0, c40);
-            c41 = V.cast(a4).fma(b1, c41);
+            c4_0 = V.cast(a4).fma(b0, c4_0);
+            c4_1 = V.cast(a4).fma(b1, c4_1);
             FloatVector a5 = V.cast(FloatVector.broadcast(S, ap[ao + 5 * rs]));
-            c50 = V.cast(a5).fma(b0, c50);
-            c51 = V.cast(a5).fma(b1, c51);
+            c5_0 = V.cast(a5).fma(b0, c5_0);
+            c5_1 = V.cast(a5).fma(b1, c5_1);
             FloatVector a6 = V.cast(FloatVector.broadcast(S, ap[ao + 6 * rs]));
-            c60 = V.cast(a6).fma(b0, c60);
-            c61 = V.cast(a6).fma(b1, c61);
+            c6_0 = V.cast(a6).fma(b0, c6_0);
+            c6_1 = V.cast(a6).fma(b1, c6_1);
             FloatVector a7 = V.cast(FloatVector.broadcast(S, ap[ao + 7 * rs]));
-            c70 = V.cast(a7).fma(b0, c70);
-            c71 = V.cast(a7).fma(b1, c71);
+            c7_0 = V.cast(a7).fma(b0, c7_0);
+            c7_1 = V.cast(a7).fma(b1, c7_1);
         }
         if (touch == TOUCH_SENTINEL) {
             touched = touch; // practically never; it keeps the touch loads alive
         }
-        int r0 = cOff;
-        if (mode == FIRST_BETA0) {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c00)).intoArray(c, r0);
-        } else {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c00, V.cast(FloatVector.fromArray(S, c, r0)).mul(mode == FIRST_BETA ? beta : 1f)))
-                    .intoArray(c, r0);
-        }
-        if (mode == FIRST_BETA0) {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c01)).intoArray(c, r0 + L);
-        } else {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c01, V.cast(FloatVector.fromArray(S, c, r0 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
-                    .intoArray(c, r0 + L);
-        }
-        int r1 = cOff + ldc;
-        if (mode == FIRST_BETA0) {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c10)).intoArray(c, r1);
-        } else {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c10, V.cast(FloatVector.fromArray(S, c, r1)).mul(mode == FIRST_BETA ? beta : 1f)))
-                    .intoArray(c, r1);
-        }
-        if (mode == FIRST_BETA0) {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c11)).intoArray(c, r1 + L);
-        } else {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c11, V.cast(FloatVector.fromArray(S, c, r1 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
-                    .intoArray(c, r1 + L);
-        }
-        int r2 = cOff + 2 * ldc;
-        if (mode == FIRST_BETA0) {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c20)).intoArray(c, r2);
-        } else {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c20, V.cast(FloatVector.fromArray(S, c, r2)).mul(mode == FIRST_BETA ? beta : 1f)))
-                    .intoArray(c, r2);
-        }
-        if (mode == FIRST_BETA0) {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c21)).intoArray(c, r2 + L);
-        } else {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c21, V.cast(FloatVector.fromArray(S, c, r2 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
-                    .intoArray(c, r2 + L);
-        }
-        int r3 = cOff + 3 * ldc;
-        if (mode == FIRST_BETA0) {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c30)).intoArray(c, r3);
-        } else {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c30, V.cast(FloatVector.fromArray(S, c, r3)).mul(mode == FIRST_BETA ? beta : 1f)))
-                    .intoArray(c, r3);
-        }
-        if (mode == FIRST_BETA0) {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c31)).intoArray(c, r3 + L);
-        } else {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c31, V.cast(FloatVector.fromArray(S, c, r3 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
-                    .intoArray(c, r3 + L);
-        }
-        int r4 = cOff + 4 * ldc;
-        if (mode == FIRST_BETA0) {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c40)).intoArray(c, r4);
-        } else {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c40, V.cast(FloatVector.fromArray(S, c, r4)).mul(mode == FIRST_BETA ? beta : 1f)))
-                    .intoArray(c, r4);
-        }
-        if (mode == FIRST_BETA0) {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c41)).intoArray(c, r4 + L);
-        } else {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c41, V.cast(FloatVector.fromArray(S, c, r4 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
-                    .intoArray(c, r4 + L);
-        }
-        int r5 = cOff + 5 * ldc;
-        if (mode == FIRST_BETA0) {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c50)).intoArray(c, r5);
-        } else {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c50, V.cast(FloatVector.fromArray(S, c, r5)).mul(mode == FIRST_BETA ? beta : 1f)))
-                    .intoArray(c, r5);
-        }
-        if (mode == FIRST_BETA0) {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c51)).intoArray(c, r5 + L);
-        } else {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c51, V.cast(FloatVector.fromArray(S, c, r5 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
-                    .intoArray(c, r5 + L);
-        }
-        int r6 = cOff + 6 * ldc;
-        if (mode == FIRST_BETA0) {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c60)).intoArray(c, r6);
-        } else {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c60, V.cast(FloatVector.fromArray(S, c, r6)).mul(mode == FIRST_BETA ? beta : 1f)))
-                    .intoArray(c, r6);
-        }
-        if (mode == FIRST_BETA0) {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c61)).intoArray(c, r6 + L);
-        } else {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c61, V.cast(FloatVector.fromArray(S, c, r6 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
-                    .intoArray(c, r6 + L);
-        }
-        int r7 = cOff + 7 * ldc;
-        if (mode == FIRST_BETA0) {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c70)).intoArray(c, r7);
-        } else {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c70, V.cast(FloatVector.fromArray(S, c, r7)).mul(mode == FIRST_BETA ? beta : 1f)))
-                    .intoArray(c, r7);
-        }
-        if (mode == FIRST_BETA0) {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).mul(c71)).intoArray(c, r7 + L);
-        } else {
-            V.cast(V.cast(FloatVector.broadcast(S, alpha)).fma(c71, V.cast(FloatVector.fromArray(S, c, r7 + L)).mul(mode == FIRST_BETA ? beta : 1f)))
-                    .intoArray(c, r7 + L);
-        }
+        V.cast(c0_0).intoArray(acc, accOff + 0 * L);
+        V.cast(c0_1).intoArray(acc, accOff + 1 * L);
+        V.cast(c1_0).intoArray(acc, accOff + 2 * L);
+        V.cast(c1_1).intoArray(acc, accOff + 3 * L);
+        V.cast(c2_0).intoArray(acc, accOff + 4 * L);
+        V.cast(c2_1).intoArray(acc, accOff + 5 * L);
+        V.cast(c3_0).intoArray(acc, accOff + 6 * L);
+        V.cast(c3_1).intoArray(acc, accOff + 7 * L);
+        V.cast(c4_0).intoArray(acc, accOff + 8 * L);
+        V.cast(c4_1).intoArray(acc, accOff + 9 * L);
+        V.cast(c5_0).intoArray(acc, accOff + 10 * L);
+        V.cast(c5_1).intoArray(acc, accOff + 11 * L);
+        V.cast(c6_0).intoArray(acc, accOff + 12 * L);
+        V.cast(c6_1).intoArray(acc, accOff + 13 * L);
+        V.cast(c7_0).intoArray(acc, accOff + 14 * L);
+        V.cast(c7_1).intoArray(acc, accOff + 15 * L);
     }
 
+    /**
+     * The 12×2·L register tile for 512 bits: 24 accumulators, 2 B loads and one broadcast live per step (27 of
+     * AVX-512's 32 vector registers); raw accumulators out, as {@link #kernel8x2}.
+     */
+    static void kernel12x2(int kc, float[] ap, int apOff, float[] bp, int bpOff,
+                    float[] c, int cOff, int ldc, int mode, float[] acc, int accOff) {
+        float touch = touchRows(c, cOff, ldc, 12, mode);
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        FloatVector c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S);
+        FloatVector c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S);
+        FloatVector c8_0 = FloatVector.zero(S), c8_1 = FloatVector.zero(S);
+        FloatVector c9_0 = FloatVector.zero(S), c9_1 = FloatVector.zero(S);
+        FloatVector c10_0 = FloatVector.zero(S), c10_1 = FloatVector.zero(S);
+        FloatVector c11_0 = FloatVector.zero(S), c11_1 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bo = bpOff + p * (2 * L);
+            int ao = apOff + p * 12;
+            FloatVector b0 = V.cast(FloatVector.fromArray(S, bp, bo));
+            FloatVector b1 = V.cast(FloatVector.fromArray(S, bp, bo + L));
+            FloatVector a0 = V.cast(FloatVector.broadcast(S, ap[ao]));
+            c0_0 = V.cast(a0).fma(b0, c0_0);
+            c0_1 = V.cast(a0).fma(b1, c0_1);
+            FloatVector a1 = V.cast(FloatVector.broadcast(S, ap[ao + 1]));
+            c1_0 = V.cast(a1).fma(b0, c1_0);
+            c1_1 = V.cast(a1).fma(b1, c1_1);
+            FloatVector a2 = V.cast(FloatVector.broadcast(S, ap[ao + 2]));
+            c2_0 = V.cast(a2).fma(b0, c2_0);
+            c2_1 = V.cast(a2).fma(b1, c2_1);
+            FloatVector a3 = V.cast(FloatVector.broadcast(S, ap[ao + 3]));
+            c3_0 = V.cast(a3).fma(b0, c3_0);
+            c3_1 = V.cast(a3).fma(b1, c3_1);
+            FloatVector a4 = V.cast(FloatVector.broadcast(S, ap[ao + 4]));
+            c4_0 = V.cast(a4).fma(b0, c4_0);
+            c4_1 = V.cast(a4).fma(b1, c4_1);
+            FloatVector a5 = V.cast(FloatVector.broadcast(S, ap[ao + 5]));
+            c5_0 = V.cast(a5).fma(b0, c5_0);
+            c5_1 = V.cast(a5).fma(b1, c5_1);
+            FloatVector a6 = V.cast(FloatVector.broadcast(S, ap[ao + 6]));
+            c6_0 = V.cast(a6).fma(b0, c6_0);
+            c6_1 = V.cast(a6).fma(b1, c6_1);
+            FloatVector a7 = V.cast(FloatVector.broadcast(S, ap[ao + 7]));
+            c7_0 = V.cast(a7).fma(b0, c7_0);
+            c7_1 = V.cast(a7).fma(b1, c7_1);
+            FloatVector a8 = V.cast(FloatVector.broadcast(S, ap[ao + 8]));
+            c8_0 = V.cast(a8).fma(b0, c8_0);
+            c8_1 = V.cast(a8).fma(b1, c8_1);
+            FloatVector a9 = V.cast(FloatVector.broadcast(S, ap[ao + 9]));
+            c9_0 = V.cast(a9).fma(b0, c9_0);
+            c9_1 = V.cast(a9).fma(b1, c9_1);
+            FloatVector a10 = V.cast(FloatVector.broadcast(S, ap[ao + 10]));
+            c10_0 = V.cast(a10).fma(b0, c10_0);
+            c10_1 = V.cast(a10).fma(b1, c10_1);
+            FloatVector a11 = V.cast(FloatVector.broadcast(S, ap[ao + 11]));
+            c11_0 = V.cast(a11).fma(b0, c11_0);
+            c11_1 = V.cast(a11).fma(b1, c11_1);
+        }
+        if (touch == TOUCH_SENTINEL) {
+            touched = touch; // practically never; it keeps the touch loads alive
+        }
+        V.cast(c0_0).intoArray(acc, accOff + 0 * L);
+        V.cast(c0_1).intoArray(acc, accOff + 1 * L);
+        V.cast(c1_0).intoArray(acc, accOff + 2 * L);
+        V.cast(c1_1).intoArray(acc, accOff + 3 * L);
+        V.cast(c2_0).intoArray(acc, accOff + 4 * L);
+        V.cast(c2_1).intoArray(acc, accOff + 5 * L);
+        V.cast(c3_0).intoArray(acc, accOff + 6 * L);
+        V.cast(c3_1).intoArray(acc, accOff + 7 * L);
+        V.cast(c4_0).intoArray(acc, accOff + 8 * L);
+        V.cast(c4_1).intoArray(acc, accOff + 9 * L);
+        V.cast(c5_0).intoArray(acc, accOff + 10 * L);
+        V.cast(c5_1).intoArray(acc, accOff + 11 * L);
+        V.cast(c6_0).intoArray(acc, accOff + 12 * L);
+        V.cast(c6_1).intoArray(acc, accOff + 13 * L);
+        V.cast(c7_0).intoArray(acc, accOff + 14 * L);
+        V.cast(c7_1).intoArray(acc, accOff + 15 * L);
+        V.cast(c8_0).intoArray(acc, accOff + 16 * L);
+        V.cast(c8_1).intoArray(acc, accOff + 17 * L);
+        V.cast(c9_0).intoArray(acc, accOff + 18 * L);
+        V.cast(c9_1).intoArray(acc, accOff + 19 * L);
+        V.cast(c10_0).intoArray(acc, accOff + 20 * L);
+        V.cast(c10_1).intoArray(acc, accOff + 21 * L);
+        V.cast(c11_0).intoArray(acc, accOff + 22 * L);
+        V.cast(c11_1).intoArray(acc, accOff + 23 * L);
+    }
+
+    /** {@link #kernel12x2} with A read in place, as in {@link #kernel4x2s}. */
+    static void kernel12x2s(int kc, float[] ap, int apOff, int rs, float[] bp, int bpOff,
+                    float[] c, int cOff, int ldc, int mode, float[] acc, int accOff) {
+        float touch = touchRows(c, cOff, ldc, 12, mode);
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        FloatVector c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S);
+        FloatVector c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S);
+        FloatVector c8_0 = FloatVector.zero(S), c8_1 = FloatVector.zero(S);
+        FloatVector c9_0 = FloatVector.zero(S), c9_1 = FloatVector.zero(S);
+        FloatVector c10_0 = FloatVector.zero(S), c10_1 = FloatVector.zero(S);
+        FloatVector c11_0 = FloatVector.zero(S), c11_1 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bo = bpOff + p * (2 * L);
+            int ao = apOff + p;
+            FloatVector b0 = V.cast(FloatVector.fromArray(S, bp, bo));
+            FloatVector b1 = V.cast(FloatVector.fromArray(S, bp, bo + L));
+            FloatVector a0 = V.cast(FloatVector.broadcast(S, ap[ao]));
+            c0_0 = V.cast(a0).fma(b0, c0_0);
+            c0_1 = V.cast(a0).fma(b1, c0_1);
+            FloatVector a1 = V.cast(FloatVector.broadcast(S, ap[ao + rs]));
+            c1_0 = V.cast(a1).fma(b0, c1_0);
+            c1_1 = V.cast(a1).fma(b1, c1_1);
+            FloatVector a2 = V.cast(FloatVector.broadcast(S, ap[ao + 2 * rs]));
+            c2_0 = V.cast(a2).fma(b0, c2_0);
+            c2_1 = V.cast(a2).fma(b1, c2_1);
+            FloatVector a3 = V.cast(FloatVector.broadcast(S, ap[ao + 3 * rs]));
+            c3_0 = V.cast(a3).fma(b0, c3_0);
+            c3_1 = V.cast(a3).fma(b1, c3_1);
+            FloatVector a4 = V.cast(FloatVector.broadcast(S, ap[ao + 4 * rs]));
+            c4_0 = V.cast(a4).fma(b0, c4_0);
+            c4_1 = V.cast(a4).fma(b1, c4_1);
+            FloatVector a5 = V.cast(FloatVector.broadcast(S, ap[ao + 5 * rs]));
+            c5_0 = V.cast(a5).fma(b0, c5_0);
+            c5_1 = V.cast(a5).fma(b1, c5_1);
+            FloatVector a6 = V.cast(FloatVector.broadcast(S, ap[ao + 6 * rs]));
+            c6_0 = V.cast(a6).fma(b0, c6_0);
+            c6_1 = V.cast(a6).fma(b1, c6_1);
+            FloatVector a7 = V.cast(FloatVector.broadcast(S, ap[ao + 7 * rs]));
+            c7_0 = V.cast(a7).fma(b0, c7_0);
+            c7_1 = V.cast(a7).fma(b1, c7_1);
+            FloatVector a8 = V.cast(FloatVector.broadcast(S, ap[ao + 8 * rs]));
+            c8_0 = V.cast(a8).fma(b0, c8_0);
+            c8_1 = V.cast(a8).fma(b1, c8_1);
+            FloatVector a9 = V.cast(FloatVector.broadcast(S, ap[ao + 9 * rs]));
+            c9_0 = V.cast(a9).fma(b0, c9_0);
+            c9_1 = V.cast(a9).fma(b1, c9_1);
+            FloatVector a10 = V.cast(FloatVector.broadcast(S, ap[ao + 10 * rs]));
+            c10_0 = V.cast(a10).fma(b0, c10_0);
+            c10_1 = V.cast(a10).fma(b1, c10_1);
+            FloatVector a11 = V.cast(FloatVector.broadcast(S, ap[ao + 11 * rs]));
+            c11_0 = V.cast(a11).fma(b0, c11_0);
+            c11_1 = V.cast(a11).fma(b1, c11_1);
+        }
+        if (touch == TOUCH_SENTINEL) {
+            touched = touch; // practically never; it keeps the touch loads alive
+        }
+        V.cast(c0_0).intoArray(acc, accOff + 0 * L);
+        V.cast(c0_1).intoArray(acc, accOff + 1 * L);
+        V.cast(c1_0).intoArray(acc, accOff + 2 * L);
+        V.cast(c1_1).intoArray(acc, accOff + 3 * L);
+        V.cast(c2_0).intoArray(acc, accOff + 4 * L);
+        V.cast(c2_1).intoArray(acc, accOff + 5 * L);
+        V.cast(c3_0).intoArray(acc, accOff + 6 * L);
+        V.cast(c3_1).intoArray(acc, accOff + 7 * L);
+        V.cast(c4_0).intoArray(acc, accOff + 8 * L);
+        V.cast(c4_1).intoArray(acc, accOff + 9 * L);
+        V.cast(c5_0).intoArray(acc, accOff + 10 * L);
+        V.cast(c5_1).intoArray(acc, accOff + 11 * L);
+        V.cast(c6_0).intoArray(acc, accOff + 12 * L);
+        V.cast(c6_1).intoArray(acc, accOff + 13 * L);
+        V.cast(c7_0).intoArray(acc, accOff + 14 * L);
+        V.cast(c7_1).intoArray(acc, accOff + 15 * L);
+        V.cast(c8_0).intoArray(acc, accOff + 16 * L);
+        V.cast(c8_1).intoArray(acc, accOff + 17 * L);
+        V.cast(c9_0).intoArray(acc, accOff + 18 * L);
+        V.cast(c9_1).intoArray(acc, accOff + 19 * L);
+        V.cast(c10_0).intoArray(acc, accOff + 20 * L);
+        V.cast(c10_1).intoArray(acc, accOff + 21 * L);
+        V.cast(c11_0).intoArray(acc, accOff + 22 * L);
+        V.cast(c11_1).intoArray(acc, accOff + 23 * L);
+    }
 }

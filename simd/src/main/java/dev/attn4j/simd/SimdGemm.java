@@ -69,15 +69,24 @@ import jdk.incubator.vector.VectorSpecies;
  *       15 live vectors in registers), 3×3L 80/81, 4×3L 36. At 128 bits 6×2L 47/47, 4×2L 41/47. The
  *       inline form ({@link GemmMicroKernels#kernel6x2}) from JDK 25 on; JDK 18–24 take the split form (not
  *       measured there). {@code -Dattn4j.gemm.split6=true|false} picks the form on any JDK;</li>
- *   <li>8×2L at 512 bits, where AVX-512 has 32 registers (19 used) — chosen by the same count, not measured
- *       (no AVX-512 machine here).</li>
+ *   <li>512 bits (AVX-512, 32 vector registers), measured on Zen 5 (two 512-bit FMA pipes): 12×2L (24
+ *       accumulators, 27 live vectors) from JDK 25 on, 8×2L (16 accumulators) before. In A/B runs (time ratio
+ *       8×2L / 12×2L) on JDK 25: 512³ 1.03, 1024³ 1.03, 2048³ 1.05, 1000³ 1.04, (512, 64, 512) 0.99; on JDK 17
+ *       12×2L loses (0.94–0.97 on squares, and its in-place-A form runs P·V at 0.64×: 115 against 148 GFLOPS
+ *       for the 8-row one alone on L1-resident panels). Alone, on panels in L1/L2, the 8×2L kernel reads
+ *       0.88–0.95 of the FMA peak and 12×2L 0.9–0.96; 8×3L and 6×4L (24 accumulators as well) ran the
+ *       squares at 0.69–0.85 and 0.77–0.81 of the peak, against 0.80–0.87 for 8×2L in the same runs. Both
+ *       512-bit kernels leave their accumulators raw for {@link GemmMicroKernels#updateTile} (see
+ *       {@link GemmMicroKernels#kernel8x2} for why); against the inline update, time ratio 0.99–1.01 for 12×2L
+ *       on JDK 25 (512³–2048³, P·V), 0.98–0.99 for 8×2L on JDK 17 at 1024³/2048³ and 0.92–0.93 at 512³ and on
+ *       P·V.</li>
  * </ul>
  * {@code -Dattn4j.gemm.tile=MRxNV} overrides it for tuning
- * (4x2, 5x2, 6x2, 4x3, 3x3, 8x2). The cache blocks follow from the tile and assumed cache sizes
- * (L1d 32 KiB, L2 512 KiB, L3 ≥ 8 MiB, typical of current x86 and Arm server cores):
+ * (4x2, 5x2, 6x2, 4x3, 3x3, 8x2, 12x2). The cache blocks follow from the tile and assumed cache sizes
+ * (L1d 32–48 KiB, L2 512 KiB–1 MiB, L3 ≥ 8 MiB, typical of current x86 and Arm server cores):
  * <ul>
- *   <li>KC: the Bp micro-panel KC×NR floats fills two L1d's: KC = 64 KiB / (4·NR), a multiple of 8, clamped to
- *       [128, 1024] — 1024 for NR = 8 and 16 (128- and 256-bit), 512 for NR = 32 (512-bit). Each longer depth
+ *   <li>KC: the Bp micro-panel KC×NR floats fills four 32 KiB L1d's: KC = 128 KiB / (4·NR), a multiple of 8,
+ *       clamped to [128, 1024] — 1024 at every width. Each longer depth
  *       block measured faster on Zen 3, in alternating runs (A/B, time ratio): half of L1 (256 at 256 bits) was
  *       the first choice; all of L1 (512) ran 1024³ at 73–75 against 69–71 GFLOPS on JDK 17 and 2048³ at 72–75
  *       against 66–68; two L1s (1024), against 512 with the 6×2L tile: 1024³ 0.92–0.99×, 2048³ 0.94–0.99×
@@ -86,7 +95,9 @@ import jdk.incubator.vector.VectorSpecies;
  *       block makes fewer passes over C and fewer packing passes, and the micro-panels stream from L2 either
  *       way (a 6×2L kernel alone on L2-resident panels reaches 0.9–0.98 of the FMA peak here in the machine's
  *       fast phases, as the C one does); at 2048 (4 L1s, MC down to 30 rows) 2048³ measured 0.90× on JDK 25
- *       (two runs) but 1.01× on JDK 17, and 1024³ 1.01–1.02× on both;</li>
+ *       (two runs) but 1.01× on JDK 17, and 1024³ 1.01–1.02× on both. At 512 bits (Zen 5) 1024 against 512:
+ *       8×2L on JDK 17 1024³ 0.91×, 2048³ 0.93×, 1000³ 0.87×, 512³ 0.99×; 12×2L on JDK 25 0.96–1.00×; 256 and
+ *       384 were slower than 512 on both tiles (0.61–0.81 of the peak against 0.80–0.87);</li>
  *   <li>MC: the Ap block MC×KC takes half of L2: MC = 256 KiB / (4·KC), rounded down to a multiple of MR (the
  *       6-row tile's micro-panels are padded to 8 floats per step, see {@link #AS}, so its block takes 8/6 of
  *       that: sizing MC by the padded bytes instead, 96 rows against 126 at KC = 512, measured the same on
@@ -128,7 +139,7 @@ final class SimdGemm {
      */
     private static final int KERNEL;
     /** {@link #KERNEL} for the 6×2 tile in its split form (see {@link #SPLIT6}), past the indices of TILES. */
-    private static final int SPLIT_6X2 = 6;
+    private static final int SPLIT_6X2 = 7;
 
     /** The property choosing the 6×2 kernel's form: {@code true} for the split one, {@code false} for the inline one. */
     static final String SPLIT6_PROPERTY = "attn4j.gemm.split6";
@@ -141,7 +152,7 @@ final class SimdGemm {
     private static final int ACC_OFF;
 
     /** The register tiles there is a micro-kernel for, as {MR, NV}. */
-    static final int[][] TILES = {{4, 2}, {5, 2}, {6, 2}, {4, 3}, {3, 3}, {8, 2}};
+    static final int[][] TILES = {{4, 2}, {5, 2}, {6, 2}, {4, 3}, {3, 3}, {8, 2}, {12, 2}};
 
     /** Widths of C up to this read op(A) in place instead of packing it (see {@link #gemmPacked}). */
     static final int IN_PLACE_A_MAX_N = 64;
@@ -174,7 +185,7 @@ final class SimdGemm {
         NR = NV * L;
         ACC_OFF = MR * NR;
         AS = MR == 6 ? GemmMicroKernels.STEP6 : MR;
-        KC = Integer.getInteger(KC_PROPERTY, Math.max(128, Math.min(1024, (64 * 1024 / (4 * NR)) / 8 * 8)));
+        KC = Integer.getInteger(KC_PROPERTY, Math.max(128, Math.min(1024, (128 * 1024 / (4 * NR)) / 8 * 8)));
         if (KC < 1) {
             throw new IllegalArgumentException("-D" + KC_PROPERTY + "=" + KC + " is not a positive depth block");
         }
@@ -212,7 +223,7 @@ final class SimdGemm {
     /** Parses {@code MRxNV} or picks the default tile for a vector size in bits and a JDK feature release. */
     static int[] chooseTile(String spec, int bits, int jdk) {
         if (spec == null || spec.isBlank()) {
-            return bits >= 512 ? new int[] {8, 2} : new int[] {6, 2};
+            return bits >= 512 ? new int[] {jdk >= 25 ? 12 : 8, 2} : new int[] {6, 2};
         }
         String[] parts = spec.trim().toLowerCase().split("x");
         if (parts.length == 2) {
@@ -527,7 +538,14 @@ final class SimdGemm {
                 GemmMicroKernels.kernel6x2Split(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, scratch, ACC_OFF);
                 GemmMicroKernels.updateTile(scratch, ACC_OFF, MR, NR, c, cOff, ldc, alpha, beta, mode);
             }
-            default -> GemmMicroKernels.kernel8x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
+            case 6 -> {
+                GemmMicroKernels.kernel12x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, scratch, ACC_OFF);
+                GemmMicroKernels.updateTile(scratch, ACC_OFF, MR, NR, c, cOff, ldc, alpha, beta, mode);
+            }
+            default -> {
+                GemmMicroKernels.kernel8x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, scratch, ACC_OFF);
+                GemmMicroKernels.updateTile(scratch, ACC_OFF, MR, NR, c, cOff, ldc, alpha, beta, mode);
+            }
         }
     }
 
@@ -545,7 +563,14 @@ final class SimdGemm {
                 GemmMicroKernels.kernel6x2sSplit(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, mode, scratch, ACC_OFF);
                 GemmMicroKernels.updateTile(scratch, ACC_OFF, MR, NR, c, cOff, ldc, alpha, beta, mode);
             }
-            default -> GemmMicroKernels.kernel8x2s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
+            case 6 -> {
+                GemmMicroKernels.kernel12x2s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, mode, scratch, ACC_OFF);
+                GemmMicroKernels.updateTile(scratch, ACC_OFF, MR, NR, c, cOff, ldc, alpha, beta, mode);
+            }
+            default -> {
+                GemmMicroKernels.kernel8x2s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, mode, scratch, ACC_OFF);
+                GemmMicroKernels.updateTile(scratch, ACC_OFF, MR, NR, c, cOff, ldc, alpha, beta, mode);
+            }
         }
     }
 

@@ -1,0 +1,147 @@
+package dev.attn4j.simd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every register tile's micro-kernel, packed and in-place forms (the 512-bit tiles with {@link
+ * GemmMicroKernels#updateTile}, as the GEMM runs them), against the scalar definition of a tile:
+ * for each element the float chain {@code acc = fma(a_rp, b_pj, acc)} over p from 0, then
+ * {@link GemmMicroKernels#update}. Bitwise, since {@code FloatVector.fma} is {@code Math.fma} per lane. The
+ * kernels are called directly, so this holds for every tile at whatever width runs the test, including the
+ * tiles the GEMM does not choose on this machine and JDK (the GEMM tests cover the chosen one end to end).
+ */
+class MicroKernelTest {
+    private static final int L = VectorWidth.LANES;
+    private static final int[] MODES = {GemmMicroKernels.FIRST_BETA0, GemmMicroKernels.FIRST_BETA,
+        GemmMicroKernels.ACCUMULATE};
+
+    @Test
+    void packedKernelsComputeTheirTileExactly() {
+        SplittableRandom rnd = new SplittableRandom(12);
+        for (int[] tile : SimdGemm.TILES) {
+            int mr = tile[0];
+            int nr = tile[1] * L;
+            int as = mr == 6 ? GemmMicroKernels.STEP6 : mr;
+            for (int kc : new int[] {1, 2, 7, 64, 129}) {
+                for (int mode : MODES) {
+                    int apOff = as * rnd.nextInt(3);
+                    int bpOff = nr * rnd.nextInt(3);
+                    float[] ap = random(rnd, apOff + as * kc);
+                    float[] bp = random(rnd, bpOff + nr * kc);
+                    int ldc = nr + rnd.nextInt(5);
+                    int cOff = rnd.nextInt(4);
+                    float[] c = random(rnd, cOff + mr * ldc);
+                    float alpha = (float) rnd.nextDouble(-2, 2);
+                    float beta = (float) rnd.nextDouble(-2, 2);
+                    float[] want = expected(kc, mr, nr, ap, apOff, as, 1, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
+                    packed(mr, tile[1], kc, ap, apOff, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
+                    assertSame(want, c, mr + "x" + tile[1] + " packed, kc = " + kc + ", mode = " + mode);
+                }
+            }
+        }
+    }
+
+    @Test
+    void inPlaceKernelsComputeTheirTileExactly() {
+        SplittableRandom rnd = new SplittableRandom(13);
+        for (int[] tile : SimdGemm.TILES) {
+            int mr = tile[0];
+            int nr = tile[1] * L;
+            for (int kc : new int[] {1, 3, 64, 200}) {
+                for (int mode : MODES) {
+                    int rs = kc + rnd.nextInt(4);
+                    int aOff = rnd.nextInt(5);
+                    float[] a = random(rnd, aOff + mr * rs);
+                    float[] bp = random(rnd, nr * kc);
+                    int ldc = nr + 3;
+                    float[] c = random(rnd, mr * ldc);
+                    float alpha = 0.75f;
+                    float beta = mode == GemmMicroKernels.FIRST_BETA ? -1.25f : 0f;
+                    float[] want = expected(kc, mr, nr, a, aOff, 1, rs, bp, 0, c, 0, ldc, alpha, beta, mode);
+                    strided(mr, tile[1], kc, a, aOff, rs, bp, c, ldc, alpha, beta, mode);
+                    assertSame(want, c, mr + "x" + tile[1] + " in place, kc = " + kc + ", mode = " + mode);
+                }
+            }
+        }
+    }
+
+    /** C after the tile's update, element by element: a_rp at a[aOff + p·pStep + r·rStep]. */
+    private static float[] expected(int kc, int mr, int nr, float[] a, int aOff, int pStep, int rStep, float[] bp,
+                                    int bpOff, float[] c, int cOff, int ldc, float alpha, float beta, int mode) {
+        float[] out = c.clone();
+        for (int r = 0; r < mr; r++) {
+            for (int j = 0; j < nr; j++) {
+                float acc = 0f;
+                for (int p = 0; p < kc; p++) {
+                    acc = Math.fma(a[aOff + p * pStep + r * rStep], bp[bpOff + p * nr + j], acc);
+                }
+                int at = cOff + r * ldc + j;
+                out[at] = GemmMicroKernels.update(acc, c[at], alpha, beta, mode);
+            }
+        }
+        return out;
+    }
+
+    private static void packed(int mr, int nv, int kc, float[] ap, int apOff, float[] bp, int bpOff, float[] c,
+                               int cOff, int ldc, float alpha, float beta, int mode) {
+        switch (mr + "x" + nv) {
+            case "4x2" -> GemmMicroKernels.kernel4x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
+            case "5x2" -> GemmMicroKernels.kernel5x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
+            case "6x2" -> GemmMicroKernels.kernel6x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
+            case "4x3" -> GemmMicroKernels.kernel4x3(kc, ap, apOff, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
+            case "3x3" -> GemmMicroKernels.kernel3x3(kc, ap, apOff, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
+            case "8x2", "12x2" -> {
+                // raw accumulators, then the shared update
+                float[] acc = new float[5 + mr * nv * L];
+                if (mr == 8) {
+                    GemmMicroKernels.kernel8x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, acc, 5);
+                } else {
+                    GemmMicroKernels.kernel12x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, acc, 5);
+                }
+                GemmMicroKernels.updateTile(acc, 5, mr, nv * L, c, cOff, ldc, alpha, beta, mode);
+            }
+            default -> throw new AssertionError("no kernel for tile " + mr + "x" + nv);
+        }
+    }
+
+    private static void strided(int mr, int nv, int kc, float[] a, int aOff, int rs, float[] bp, float[] c, int ldc,
+                                float alpha, float beta, int mode) {
+        switch (mr + "x" + nv) {
+            case "4x2" -> GemmMicroKernels.kernel4x2s(kc, a, aOff, rs, bp, 0, c, 0, ldc, alpha, beta, mode);
+            case "5x2" -> GemmMicroKernels.kernel5x2s(kc, a, aOff, rs, bp, 0, c, 0, ldc, alpha, beta, mode);
+            case "6x2" -> GemmMicroKernels.kernel6x2s(kc, a, aOff, rs, bp, 0, c, 0, ldc, alpha, beta, mode);
+            case "4x3" -> GemmMicroKernels.kernel4x3s(kc, a, aOff, rs, bp, 0, c, 0, ldc, alpha, beta, mode);
+            case "3x3" -> GemmMicroKernels.kernel3x3s(kc, a, aOff, rs, bp, 0, c, 0, ldc, alpha, beta, mode);
+            case "8x2", "12x2" -> {
+                float[] acc = new float[mr * nv * L];
+                if (mr == 8) {
+                    GemmMicroKernels.kernel8x2s(kc, a, aOff, rs, bp, 0, c, 0, ldc, mode, acc, 0);
+                } else {
+                    GemmMicroKernels.kernel12x2s(kc, a, aOff, rs, bp, 0, c, 0, ldc, mode, acc, 0);
+                }
+                GemmMicroKernels.updateTile(acc, 0, mr, nv * L, c, 0, ldc, alpha, beta, mode);
+            }
+            default -> throw new AssertionError("no kernel for tile " + mr + "x" + nv);
+        }
+    }
+
+    private static void assertSame(float[] want, float[] got, String what) {
+        assertEquals(want.length, got.length, what);
+        for (int i = 0; i < want.length; i++) {
+            if (Float.floatToRawIntBits(want[i]) != Float.floatToRawIntBits(got[i])) {
+                throw new AssertionError(what + ": element " + i + " is " + got[i] + ", expected " + want[i]);
+            }
+        }
+    }
+
+    private static float[] random(SplittableRandom rnd, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) rnd.nextDouble(-1, 1);
+        }
+        return x;
+    }
+}
