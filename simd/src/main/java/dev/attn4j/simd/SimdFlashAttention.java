@@ -53,10 +53,13 @@ final class SimdFlashAttention {
     static final int BC = 60;
     /**
      * Six keys per score pass (12 accumulators) instead of five: 4-8% faster on JDK 25 (A/B, N = 2048, AVX2), but
-     * 27% slower on JDK 17, whose register allocator spills at 12 accumulators + 2 Q vectors + 1 broadcast,
-     * as in the GEMM micro-kernel choice. Same bits either way: every score is one FMA chain in c order.
+     * 27% slower on JDK 17 at 256 bits, whose register allocator spills at 12 accumulators + 2 Q vectors + 1
+     * broadcast in 16 registers, as in the GEMM micro-kernel choice. With 32 registers (512 bits) JDK 17 takes it
+     * too: 1.02-1.04x the speed of its 4-key fixed-stride pass (A/B, N = 2048, Zen 5). Twelve keys per pass (24
+     * accumulators) measured 0.65-0.80x on JDK 17 and 0.99-1.04x on JDK 25 there, so not used. Same bits either
+     * way: every score is one FMA chain in c order.
      */
-    static final boolean WIDE = Runtime.version().feature() >= 25;
+    static final boolean WIDE = Runtime.version().feature() >= 25 || L >= 16;
     private static final float NEG_INF = Float.NEGATIVE_INFINITY;
     private static final float[] IOTA = new float[L];
 
@@ -482,7 +485,11 @@ final class SimdFlashAttention {
             }
             int r = act[g];
             int end = r + run;
-            if (dv == FIXED_D && ldv == FIXED_D) {
+            if (WIDE_PV && dv % (4 * L) == 0) {
+                for (; r + 4 <= end; r += 4) {
+                    pv4Wide(sc, r, jn, v, vOff, ldv, dv);
+                }
+            } else if (dv == FIXED_D && ldv == FIXED_D) {
                 for (; r + 4 <= end; r += 4) {
                     pv4Fixed(sc, r, jn, v, vOff);
                 }
@@ -494,6 +501,88 @@ final class SimdFlashAttention {
                 pvRow(sc.o, sc.st, r, sc.alpha[r], 0, jn, v, vOff, ldv, dv);
             }
             g += run;
+        }
+    }
+
+    /**
+     * Whether P·V runs 4 rows × 4 vectors of columns at a time ({@link #pv4Wide}: 16 accumulators, 4 V loads and
+     * a broadcast live, so 32 vector registers): at 512 bits, where 4 vectors are a whole 64-wide head row, on
+     * JDK 17-24. A/B against {@link #pv4Fixed} on Zen 5, N = 2048: JDK 17 1.03-1.08x the speed (one head, 8
+     * heads, causal), JDK 25 0.95-0.99x.
+     */
+    static final boolean WIDE_PV = L >= 16 && Runtime.version().feature() < 25;
+
+    /**
+     * Rows r0 … r0+3, columns in blocks of 4 vectors (dv a multiple of 4L): per key, 4 V loads and 4 broadcasts
+     * feed 16 FMAs, against 2 loads and 4 broadcasts per 8 FMAs in {@link #pv4Fixed}. The same per-element
+     * chain as the other P·V kernels.
+     */
+    static void pv4Wide(Scratch sc, int r0, int jn, float[] v, int vOff, int ldv, int dv) {
+        float[] o = sc.o;
+        float[] st = sc.st;
+        float al0 = sc.alpha[r0], al1 = sc.alpha[r0 + 1], al2 = sc.alpha[r0 + 2], al3 = sc.alpha[r0 + 3];
+        int o0 = r0 * dv, o1 = o0 + dv, o2 = o1 + dv, o3 = o2 + dv;
+        for (int c = 0; c < dv; c += 4 * L) {
+            FloatVector a00 = V.cast(FloatVector.fromArray(S, o, o0 + c)).mul(al0);
+            FloatVector a01 = V.cast(FloatVector.fromArray(S, o, o0 + c + L)).mul(al0);
+            FloatVector a02 = V.cast(FloatVector.fromArray(S, o, o0 + c + 2 * L)).mul(al0);
+            FloatVector a03 = V.cast(FloatVector.fromArray(S, o, o0 + c + 3 * L)).mul(al0);
+            FloatVector a10 = V.cast(FloatVector.fromArray(S, o, o1 + c)).mul(al1);
+            FloatVector a11 = V.cast(FloatVector.fromArray(S, o, o1 + c + L)).mul(al1);
+            FloatVector a12 = V.cast(FloatVector.fromArray(S, o, o1 + c + 2 * L)).mul(al1);
+            FloatVector a13 = V.cast(FloatVector.fromArray(S, o, o1 + c + 3 * L)).mul(al1);
+            FloatVector a20 = V.cast(FloatVector.fromArray(S, o, o2 + c)).mul(al2);
+            FloatVector a21 = V.cast(FloatVector.fromArray(S, o, o2 + c + L)).mul(al2);
+            FloatVector a22 = V.cast(FloatVector.fromArray(S, o, o2 + c + 2 * L)).mul(al2);
+            FloatVector a23 = V.cast(FloatVector.fromArray(S, o, o2 + c + 3 * L)).mul(al2);
+            FloatVector a30 = V.cast(FloatVector.fromArray(S, o, o3 + c)).mul(al3);
+            FloatVector a31 = V.cast(FloatVector.fromArray(S, o, o3 + c + L)).mul(al3);
+            FloatVector a32 = V.cast(FloatVector.fromArray(S, o, o3 + c + 2 * L)).mul(al3);
+            FloatVector a33 = V.cast(FloatVector.fromArray(S, o, o3 + c + 3 * L)).mul(al3);
+            int vr = vOff + c;
+            for (int j = 0; j < jn; j++, vr += ldv) {
+                FloatVector v0 = V.cast(FloatVector.fromArray(S, v, vr));
+                FloatVector v1 = V.cast(FloatVector.fromArray(S, v, vr + L));
+                FloatVector v2 = V.cast(FloatVector.fromArray(S, v, vr + 2 * L));
+                FloatVector v3 = V.cast(FloatVector.fromArray(S, v, vr + 3 * L));
+                int pj = j * BR + r0;
+                FloatVector p = V.cast(FloatVector.broadcast(S, st[pj]));
+                a00 = V.cast(v0).fma(p, a00);
+                a01 = V.cast(v1).fma(p, a01);
+                a02 = V.cast(v2).fma(p, a02);
+                a03 = V.cast(v3).fma(p, a03);
+                p = V.cast(FloatVector.broadcast(S, st[pj + 1]));
+                a10 = V.cast(v0).fma(p, a10);
+                a11 = V.cast(v1).fma(p, a11);
+                a12 = V.cast(v2).fma(p, a12);
+                a13 = V.cast(v3).fma(p, a13);
+                p = V.cast(FloatVector.broadcast(S, st[pj + 2]));
+                a20 = V.cast(v0).fma(p, a20);
+                a21 = V.cast(v1).fma(p, a21);
+                a22 = V.cast(v2).fma(p, a22);
+                a23 = V.cast(v3).fma(p, a23);
+                p = V.cast(FloatVector.broadcast(S, st[pj + 3]));
+                a30 = V.cast(v0).fma(p, a30);
+                a31 = V.cast(v1).fma(p, a31);
+                a32 = V.cast(v2).fma(p, a32);
+                a33 = V.cast(v3).fma(p, a33);
+            }
+            V.cast(a00).intoArray(o, o0 + c);
+            V.cast(a01).intoArray(o, o0 + c + L);
+            V.cast(a02).intoArray(o, o0 + c + 2 * L);
+            V.cast(a03).intoArray(o, o0 + c + 3 * L);
+            V.cast(a10).intoArray(o, o1 + c);
+            V.cast(a11).intoArray(o, o1 + c + L);
+            V.cast(a12).intoArray(o, o1 + c + 2 * L);
+            V.cast(a13).intoArray(o, o1 + c + 3 * L);
+            V.cast(a20).intoArray(o, o2 + c);
+            V.cast(a21).intoArray(o, o2 + c + L);
+            V.cast(a22).intoArray(o, o2 + c + 2 * L);
+            V.cast(a23).intoArray(o, o2 + c + 3 * L);
+            V.cast(a30).intoArray(o, o3 + c);
+            V.cast(a31).intoArray(o, o3 + c + L);
+            V.cast(a32).intoArray(o, o3 + c + 2 * L);
+            V.cast(a33).intoArray(o, o3 + c + 3 * L);
         }
     }
 
