@@ -377,6 +377,9 @@ final class SimdGemm {
     /** Row tiles per step in the last rows of a depth block of {@link #gemmShared}. */
     static final int TAIL_TILES = 2;
 
+    /** Rows of B per chunk when packing a non-transposed op(B) (see {@link #packB}). */
+    private static final int PACK_B_ROWS = 8;
+
     /** Column micro-panels per step when op(B) is packed in parallel. */
     private static final int PACK_STEP_PANELS = 8;
 
@@ -628,16 +631,22 @@ final class SimdGemm {
     static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp,
                       int bpOff) {
         if (!transB && nc >= NR) {
-            // row by row of B: each row's segment is read contiguously (one or a few pages per row, where a
-            // micro-panel at a time would touch a new page every NR floats), its whole vectors scattered to the
-            // micro-panels
+            // chunks of PACK_B_ROWS rows of B, micro-panel by micro-panel: the reads stay within a few rows (pages) at
+            // a time, where a whole micro-panel at a time would touch a new page every NR floats, and each
+            // micro-panel gets runs of PACK_B_ROWS·NR floats rather than NR floats per row spread over every
+            // micro-panel. Packing 512 × 1024 and 512 × 2048 blocks alone on Zen 5: 0.17-0.33 ns per float against
+            // 0.4-0.9 row by row (chunks of 4, 16 or 32 rows no better); in the GEMM 0.99-1.03x the speed (A/B on
+            // 1 and 2 threads, JDK 17 and 25), where packing is 5-10% of the time
             int full = nc / NR * NR;
-            for (int p = 0; p < kc; p++) {
-                int src = bOff + (pc + p) * ldb + jc;
-                int dst = bpOff + p * NR;
+            for (int p0 = 0; p0 < kc; p0 += PACK_B_ROWS) {
+                int pe = Math.min(kc, p0 + PACK_B_ROWS);
                 for (int jr = 0; jr < full; jr += NR) {
-                    for (int v = 0; v < NR; v += L) {
-                        V.cast(FloatVector.fromArray(S, b, src + jr + v)).intoArray(bp, dst + jr * kc + v);
+                    for (int p = p0; p < pe; p++) {
+                        int src = bOff + (pc + p) * ldb + jc + jr;
+                        int dst = bpOff + jr * kc + p * NR;
+                        for (int v = 0; v < NR; v += L) {
+                            V.cast(FloatVector.fromArray(S, b, src + v)).intoArray(bp, dst + v);
+                        }
                     }
                 }
             }
