@@ -14,8 +14,10 @@ import jdk.incubator.vector.VectorSpecies;
  * cannot be arrays without leaving registers.
  *
  * <p>Every accumulator lane is the float FMA chain {@code acc = fma(a_ip, b_pj, acc)} over p = 0..kc-1
- * from 0, then the inline C update (whose scalar twin is {@link #update}) folds it into C — the same arithmetic as every other path of
- * {@link SimdGemm}, which is what makes the result independent of the tile an element falls in.
+ * from 0, then the C update (whose scalar twin is {@link #update}) folds it into C — the same arithmetic as every other path of
+ * {@link SimdGemm}, which is what makes the result independent of the tile an element falls in. The update is
+ * inline in most kernels; the 6×2 split form and the 512-bit tiles (8×2, 12×2) leave the raw accumulators in a
+ * scratch tile for {@link #updateTile} instead (see {@link #kernel6x2Split} and {@link #kernel8x2} for why).
  */
 final class GemmMicroKernels {
     private static final VectorSpecies<Float> S = VectorWidth.SPECIES;

@@ -85,8 +85,8 @@ import jdk.incubator.vector.VectorSpecies;
  * (4x2, 5x2, 6x2, 4x3, 3x3, 8x2, 12x2). The cache blocks follow from the tile and assumed cache sizes
  * (L1d 32–48 KiB, L2 512 KiB–1 MiB, L3 ≥ 8 MiB, typical of current x86 and Arm server cores):
  * <ul>
- *   <li>KC: the Bp micro-panel KC×NR floats fills four 32 KiB L1d's: KC = 128 KiB / (4·NR), a multiple of 8,
- *       clamped to [128, 1024] — 1024 at every width. Each longer depth
+ *   <li>KC: KC = 128 KiB / (4·NR), a multiple of 8, clamped to [128, 1024] — 1024 at every width, so the Bp
+ *       micro-panel (KC×NR floats, 32–128 KiB) streams from L2 rather than sitting in L1. Each longer depth
  *       block measured faster on Zen 3, in alternating runs (A/B, time ratio): half of L1 (256 at 256 bits) was
  *       the first choice; all of L1 (512) ran 1024³ at 73–75 against 69–71 GFLOPS on JDK 17 and 2048³ at 72–75
  *       against 66–68; two L1s (1024), against 512 with the 6×2L tile: 1024³ 0.92–0.99×, 2048³ 0.94–0.99×
