@@ -150,6 +150,11 @@ final class SimdGemm {
     static final boolean SPLIT6;
     /** Where in the scratch tile the split kernel leaves its raw accumulators (past the fringe's C copy). */
     private static final int ACC_OFF;
+    /**
+     * Whether {@link #KERNEL} leaves raw accumulators at {@link #ACC_OFF} for {@link GemmMicroKernels#updateTile}
+     * (the 6×2 split form, 8×2 and 12×2) rather than updating C itself; a constant, so the check folds.
+     */
+    private static final boolean RAW_ACCUMULATORS;
 
     /** The register tiles there is a micro-kernel for, as {MR, NV}. */
     static final int[][] TILES = {{4, 2}, {5, 2}, {6, 2}, {4, 3}, {3, 3}, {8, 2}, {12, 2}};
@@ -180,6 +185,7 @@ final class SimdGemm {
         String split = System.getProperty(SPLIT6_PROPERTY);
         SPLIT6 = split == null || split.isBlank() ? Runtime.version().feature() < 25 : Boolean.parseBoolean(split.trim());
         KERNEL = kernel == 2 && SPLIT6 ? SPLIT_6X2 : kernel;
+        RAW_ACCUMULATORS = KERNEL == SPLIT_6X2 || KERNEL == 5 || KERNEL == 6;
         MR = tile[0];
         NV = tile[1];
         NR = NV * L;
@@ -537,18 +543,12 @@ final class SimdGemm {
             case 2 -> GemmMicroKernels.kernel6x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
             case 3 -> GemmMicroKernels.kernel4x3(kc, ap, apOff, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
             case 4 -> GemmMicroKernels.kernel3x3(kc, ap, apOff, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
-            case SPLIT_6X2 -> {
-                GemmMicroKernels.kernel6x2Split(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, scratch, ACC_OFF);
-                GemmMicroKernels.updateTile(scratch, ACC_OFF, MR, NR, c, cOff, ldc, alpha, beta, mode);
-            }
-            case 6 -> {
-                GemmMicroKernels.kernel12x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, scratch, ACC_OFF);
-                GemmMicroKernels.updateTile(scratch, ACC_OFF, MR, NR, c, cOff, ldc, alpha, beta, mode);
-            }
-            default -> {
-                GemmMicroKernels.kernel8x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, scratch, ACC_OFF);
-                GemmMicroKernels.updateTile(scratch, ACC_OFF, MR, NR, c, cOff, ldc, alpha, beta, mode);
-            }
+            case SPLIT_6X2 -> GemmMicroKernels.kernel6x2Split(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, scratch, ACC_OFF);
+            case 6 -> GemmMicroKernels.kernel12x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, scratch, ACC_OFF);
+            default -> GemmMicroKernels.kernel8x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, scratch, ACC_OFF);
+        }
+        if (RAW_ACCUMULATORS) {
+            GemmMicroKernels.updateTile(scratch, ACC_OFF, MR, NR, c, cOff, ldc, alpha, beta, mode);
         }
     }
 
@@ -562,18 +562,12 @@ final class SimdGemm {
             case 2 -> GemmMicroKernels.kernel6x2s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
             case 3 -> GemmMicroKernels.kernel4x3s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
             case 4 -> GemmMicroKernels.kernel3x3s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
-            case SPLIT_6X2 -> {
-                GemmMicroKernels.kernel6x2sSplit(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, mode, scratch, ACC_OFF);
-                GemmMicroKernels.updateTile(scratch, ACC_OFF, MR, NR, c, cOff, ldc, alpha, beta, mode);
-            }
-            case 6 -> {
-                GemmMicroKernels.kernel12x2s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, mode, scratch, ACC_OFF);
-                GemmMicroKernels.updateTile(scratch, ACC_OFF, MR, NR, c, cOff, ldc, alpha, beta, mode);
-            }
-            default -> {
-                GemmMicroKernels.kernel8x2s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, mode, scratch, ACC_OFF);
-                GemmMicroKernels.updateTile(scratch, ACC_OFF, MR, NR, c, cOff, ldc, alpha, beta, mode);
-            }
+            case SPLIT_6X2 -> GemmMicroKernels.kernel6x2sSplit(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, mode, scratch, ACC_OFF);
+            case 6 -> GemmMicroKernels.kernel12x2s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, mode, scratch, ACC_OFF);
+            default -> GemmMicroKernels.kernel8x2s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, mode, scratch, ACC_OFF);
+        }
+        if (RAW_ACCUMULATORS) {
+            GemmMicroKernels.updateTile(scratch, ACC_OFF, MR, NR, c, cOff, ldc, alpha, beta, mode);
         }
     }
 
