@@ -12,12 +12,12 @@ import jdk.incubator.vector.VectorSpecies;
  * transposed and pre-multiplied by {@code scale} ({@code qt[c·BR + r] = scale·q_rc}), so that a
  * score tile is computed <em>transposed</em>, with query rows in the vector lanes:
  * {@code Sᵀ[j][r..r+L) += broadcast(k_jc) · qt[c][r..r+L)}, 2 vectors × 5 keys = 10 accumulators (6 keys
- * where {@link #WIDE}; on JDK 17 with K's rows {@link #FIXED_D} floats apart, 4 keys at constant displacements,
+ * where {@link #WIDE}; otherwise, with K's rows {@link #FIXED_D} floats apart, 4 keys at constant displacements,
  * see {@link #scoresFixed}).
  * With rows in lanes, the online softmax needs no horizontal reductions: the running max m, the running
  * sum ℓ and the rescale factor α are vectors over rows. Then {@code O_tile = α·O_tile + P·V_tile},
- * 5 rows × 2 vectors of columns per micro-kernel, P broadcast from the transposed tile, V loaded in
- * its natural row-major layout.
+ * 5 rows × 2 vectors of columns per micro-kernel (4 rows × 2 vectors for d = {@link #FIXED_D}, 4 × 4 where
+ * {@link #WIDE_PV}), P broadcast from the transposed tile, V loaded in its natural row-major layout.
  *
  * <p><b>Online softmax</b> (Milakov &amp; Gimelshein 2018; Dao et al. 2022), per row and key tile:
  * {@code m' = max(m, max_j s_j)}, {@code α = exp(m − m')}, {@code p_j = exp(s_j − m')},
@@ -334,7 +334,7 @@ final class SimdFlashAttention {
         }
     }
 
-    /** The head size with kernels of its own (see {@link #scoresFixed}, JDK 17 only, and {@link #pv4Fixed}). */
+    /** The head size with kernels of its own (see {@link #scoresFixed}, where not {@link #WIDE}, and {@link #pv4Fixed}). */
     static final int FIXED_D = 64;
 
     /**
