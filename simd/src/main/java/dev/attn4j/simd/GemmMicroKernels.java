@@ -65,8 +65,9 @@ final class GemmMicroKernels {
 
     /**
      * Floats per depth step of a packed 6-row A micro-panel: 6 rows padded to 8, so that the 6×2 loop can step
-     * over A's offset and derive B's from it as {@code ao·(2L/8)} (2L/6 is not an integer), as the other packed
-     * kernels do. The two padding floats are never read.
+     * over A's offset and derive B's from it as {@code ao·(2L/8)} (2L/6 is not an integer), as the 4×2, 4×3 and
+     * 3×3 kernels do. The two padding floats are never read. (The 512-bit kernels count depth steps instead: 2L/12
+     * is not an integer either, and for 8×2 stepping over A's offset measured the same, 0.99–1.02× on JDK 17.)
      */
     static final int STEP6 = 8;
 
