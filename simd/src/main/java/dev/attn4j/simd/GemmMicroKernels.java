@@ -753,13 +753,14 @@ final class GemmMicroKernels {
      * blocks; C2 schedules within a block, so at most two broadcasts are live at once (12 + 2 + 2 = 16
      * vectors) and nothing spills (one fused compare-and-branch each, 32 instructions per 12 FMAs).
      *
-     * <p>The accumulators go raw to {@code acc[accOff …]}, row r at r·2L, and {@link #updateTile} folds them
-     * into C with the same arithmetic as the inline update of the other kernels. Leaving the update out keeps
+     * <p>The accumulators go raw to {@code acc[accOff …]}, row r at r·ars, and {@link #updateTile} folds them
+     * into C with the same arithmetic as the inline update of the other kernels (or, where the update would
+     * be the identity, the caller passes C itself as {@code acc}, with ars = ldc). Leaving the update out keeps
      * the method small: JDK 17's C1 gives up on {@link #kernel6x2} ("out of virtual registers"), which can
      * leave it running in the interpreter-grade tier-2 code, about 100 times slower, until C2 compiles it.
      */
     static void kernel6x2Split(int kc, float[] ap, int apOff, float[] bp, int bpOff,
-                               float[] c, int cOff, int ldc, int mode, float[] acc, int accOff) {
+                               float[] c, int cOff, int ldc, int mode, float[] acc, int accOff, int ars) {
         float touch = touchRows(c, cOff, ldc, 6, mode);
         int split = splitSentinel;
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
@@ -802,23 +803,23 @@ final class GemmMicroKernels {
         if (touch == TOUCH_SENTINEL) {
             touched = touch; // practically never; it keeps the touch loads alive
         }
-        V.cast(c00).intoArray(acc, accOff + 0 * L);
-        V.cast(c01).intoArray(acc, accOff + 1 * L);
-        V.cast(c10).intoArray(acc, accOff + 2 * L);
-        V.cast(c11).intoArray(acc, accOff + 3 * L);
-        V.cast(c20).intoArray(acc, accOff + 4 * L);
-        V.cast(c21).intoArray(acc, accOff + 5 * L);
-        V.cast(c30).intoArray(acc, accOff + 6 * L);
-        V.cast(c31).intoArray(acc, accOff + 7 * L);
-        V.cast(c40).intoArray(acc, accOff + 8 * L);
-        V.cast(c41).intoArray(acc, accOff + 9 * L);
-        V.cast(c50).intoArray(acc, accOff + 10 * L);
-        V.cast(c51).intoArray(acc, accOff + 11 * L);
+        V.cast(c00).intoArray(acc, accOff);
+        V.cast(c01).intoArray(acc, accOff + L);
+        V.cast(c10).intoArray(acc, accOff + 1 * ars);
+        V.cast(c11).intoArray(acc, accOff + 1 * ars + L);
+        V.cast(c20).intoArray(acc, accOff + 2 * ars);
+        V.cast(c21).intoArray(acc, accOff + 2 * ars + L);
+        V.cast(c30).intoArray(acc, accOff + 3 * ars);
+        V.cast(c31).intoArray(acc, accOff + 3 * ars + L);
+        V.cast(c40).intoArray(acc, accOff + 4 * ars);
+        V.cast(c41).intoArray(acc, accOff + 4 * ars + L);
+        V.cast(c50).intoArray(acc, accOff + 5 * ars);
+        V.cast(c51).intoArray(acc, accOff + 5 * ars + L);
     }
 
     /** {@link #kernel6x2Split} with A read in place, as in {@link #kernel4x2s}. */
     static void kernel6x2sSplit(int kc, float[] ap, int apOff, int rs, float[] bp, int bpOff,
-                                float[] c, int cOff, int ldc, int mode, float[] acc, int accOff) {
+                                float[] c, int cOff, int ldc, int mode, float[] acc, int accOff, int ars) {
         float touch = touchRows(c, cOff, ldc, 6, mode);
         int split = splitSentinel;
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
@@ -860,18 +861,18 @@ final class GemmMicroKernels {
         if (touch == TOUCH_SENTINEL) {
             touched = touch; // practically never; it keeps the touch loads alive
         }
-        V.cast(c00).intoArray(acc, accOff + 0 * L);
-        V.cast(c01).intoArray(acc, accOff + 1 * L);
-        V.cast(c10).intoArray(acc, accOff + 2 * L);
-        V.cast(c11).intoArray(acc, accOff + 3 * L);
-        V.cast(c20).intoArray(acc, accOff + 4 * L);
-        V.cast(c21).intoArray(acc, accOff + 5 * L);
-        V.cast(c30).intoArray(acc, accOff + 6 * L);
-        V.cast(c31).intoArray(acc, accOff + 7 * L);
-        V.cast(c40).intoArray(acc, accOff + 8 * L);
-        V.cast(c41).intoArray(acc, accOff + 9 * L);
-        V.cast(c50).intoArray(acc, accOff + 10 * L);
-        V.cast(c51).intoArray(acc, accOff + 11 * L);
+        V.cast(c00).intoArray(acc, accOff);
+        V.cast(c01).intoArray(acc, accOff + L);
+        V.cast(c10).intoArray(acc, accOff + 1 * ars);
+        V.cast(c11).intoArray(acc, accOff + 1 * ars + L);
+        V.cast(c20).intoArray(acc, accOff + 2 * ars);
+        V.cast(c21).intoArray(acc, accOff + 2 * ars + L);
+        V.cast(c30).intoArray(acc, accOff + 3 * ars);
+        V.cast(c31).intoArray(acc, accOff + 3 * ars + L);
+        V.cast(c40).intoArray(acc, accOff + 4 * ars);
+        V.cast(c41).intoArray(acc, accOff + 4 * ars + L);
+        V.cast(c50).intoArray(acc, accOff + 5 * ars);
+        V.cast(c51).intoArray(acc, accOff + 5 * ars + L);
     }
 
     /**
@@ -1327,7 +1328,7 @@ final class GemmMicroKernels {
     /**
      * The 8×2·L register tile for 512 bits (AVX-512's 32 vector registers): 16 accumulators, 2 B loads and one
      * broadcast live per step. Like {@link #kernel6x2Split} it leaves the raw accumulators in
-     * {@code acc[accOff …]} (row r at r·2L) for {@link #updateTile}, which keeps the method small enough for
+     * {@code acc[accOff …]} (row r at r·ars) for {@link #updateTile}, which keeps the method small enough for
      * C2 to expand every Vector API call: with the update inline (16 more vector updates, each a mode branch,
      * a broadcast, a load and an FMA), C2 on AVX-512 could pass its live-node budget for incremental inlining
      * ({@code LiveNodeCountInliningCutoff}, 40,000) while still expanding the intrinsics, leave the rest as
@@ -1335,7 +1336,7 @@ final class GemmMicroKernels {
      * normal with the budget raised to 200,000.
      */
     static void kernel8x2(int kc, float[] ap, int apOff, float[] bp, int bpOff,
-                    float[] c, int cOff, int ldc, int mode, float[] acc, int accOff) {
+                    float[] c, int cOff, int ldc, int mode, float[] acc, int accOff, int ars) {
         float touch = touchRows(c, cOff, ldc, 8, mode);
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
@@ -1378,27 +1379,27 @@ final class GemmMicroKernels {
         if (touch == TOUCH_SENTINEL) {
             touched = touch; // practically never; it keeps the touch loads alive
         }
-        V.cast(c0_0).intoArray(acc, accOff + 0 * L);
-        V.cast(c0_1).intoArray(acc, accOff + 1 * L);
-        V.cast(c1_0).intoArray(acc, accOff + 2 * L);
-        V.cast(c1_1).intoArray(acc, accOff + 3 * L);
-        V.cast(c2_0).intoArray(acc, accOff + 4 * L);
-        V.cast(c2_1).intoArray(acc, accOff + 5 * L);
-        V.cast(c3_0).intoArray(acc, accOff + 6 * L);
-        V.cast(c3_1).intoArray(acc, accOff + 7 * L);
-        V.cast(c4_0).intoArray(acc, accOff + 8 * L);
-        V.cast(c4_1).intoArray(acc, accOff + 9 * L);
-        V.cast(c5_0).intoArray(acc, accOff + 10 * L);
-        V.cast(c5_1).intoArray(acc, accOff + 11 * L);
-        V.cast(c6_0).intoArray(acc, accOff + 12 * L);
-        V.cast(c6_1).intoArray(acc, accOff + 13 * L);
-        V.cast(c7_0).intoArray(acc, accOff + 14 * L);
-        V.cast(c7_1).intoArray(acc, accOff + 15 * L);
+        V.cast(c0_0).intoArray(acc, accOff);
+        V.cast(c0_1).intoArray(acc, accOff + L);
+        V.cast(c1_0).intoArray(acc, accOff + 1 * ars);
+        V.cast(c1_1).intoArray(acc, accOff + 1 * ars + L);
+        V.cast(c2_0).intoArray(acc, accOff + 2 * ars);
+        V.cast(c2_1).intoArray(acc, accOff + 2 * ars + L);
+        V.cast(c3_0).intoArray(acc, accOff + 3 * ars);
+        V.cast(c3_1).intoArray(acc, accOff + 3 * ars + L);
+        V.cast(c4_0).intoArray(acc, accOff + 4 * ars);
+        V.cast(c4_1).intoArray(acc, accOff + 4 * ars + L);
+        V.cast(c5_0).intoArray(acc, accOff + 5 * ars);
+        V.cast(c5_1).intoArray(acc, accOff + 5 * ars + L);
+        V.cast(c6_0).intoArray(acc, accOff + 6 * ars);
+        V.cast(c6_1).intoArray(acc, accOff + 6 * ars + L);
+        V.cast(c7_0).intoArray(acc, accOff + 7 * ars);
+        V.cast(c7_1).intoArray(acc, accOff + 7 * ars + L);
     }
 
     /** {@link #kernel8x2} with A read in place, as in {@link #kernel4x2s}. */
     static void kernel8x2s(int kc, float[] ap, int apOff, int rs, float[] bp, int bpOff,
-                    float[] c, int cOff, int ldc, int mode, float[] acc, int accOff) {
+                    float[] c, int cOff, int ldc, int mode, float[] acc, int accOff, int ars) {
         float touch = touchRows(c, cOff, ldc, 8, mode);
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
@@ -1441,22 +1442,22 @@ final class GemmMicroKernels {
         if (touch == TOUCH_SENTINEL) {
             touched = touch; // practically never; it keeps the touch loads alive
         }
-        V.cast(c0_0).intoArray(acc, accOff + 0 * L);
-        V.cast(c0_1).intoArray(acc, accOff + 1 * L);
-        V.cast(c1_0).intoArray(acc, accOff + 2 * L);
-        V.cast(c1_1).intoArray(acc, accOff + 3 * L);
-        V.cast(c2_0).intoArray(acc, accOff + 4 * L);
-        V.cast(c2_1).intoArray(acc, accOff + 5 * L);
-        V.cast(c3_0).intoArray(acc, accOff + 6 * L);
-        V.cast(c3_1).intoArray(acc, accOff + 7 * L);
-        V.cast(c4_0).intoArray(acc, accOff + 8 * L);
-        V.cast(c4_1).intoArray(acc, accOff + 9 * L);
-        V.cast(c5_0).intoArray(acc, accOff + 10 * L);
-        V.cast(c5_1).intoArray(acc, accOff + 11 * L);
-        V.cast(c6_0).intoArray(acc, accOff + 12 * L);
-        V.cast(c6_1).intoArray(acc, accOff + 13 * L);
-        V.cast(c7_0).intoArray(acc, accOff + 14 * L);
-        V.cast(c7_1).intoArray(acc, accOff + 15 * L);
+        V.cast(c0_0).intoArray(acc, accOff);
+        V.cast(c0_1).intoArray(acc, accOff + L);
+        V.cast(c1_0).intoArray(acc, accOff + 1 * ars);
+        V.cast(c1_1).intoArray(acc, accOff + 1 * ars + L);
+        V.cast(c2_0).intoArray(acc, accOff + 2 * ars);
+        V.cast(c2_1).intoArray(acc, accOff + 2 * ars + L);
+        V.cast(c3_0).intoArray(acc, accOff + 3 * ars);
+        V.cast(c3_1).intoArray(acc, accOff + 3 * ars + L);
+        V.cast(c4_0).intoArray(acc, accOff + 4 * ars);
+        V.cast(c4_1).intoArray(acc, accOff + 4 * ars + L);
+        V.cast(c5_0).intoArray(acc, accOff + 5 * ars);
+        V.cast(c5_1).intoArray(acc, accOff + 5 * ars + L);
+        V.cast(c6_0).intoArray(acc, accOff + 6 * ars);
+        V.cast(c6_1).intoArray(acc, accOff + 6 * ars + L);
+        V.cast(c7_0).intoArray(acc, accOff + 7 * ars);
+        V.cast(c7_1).intoArray(acc, accOff + 7 * ars + L);
     }
 
     /**
@@ -1464,7 +1465,7 @@ final class GemmMicroKernels {
      * AVX-512's 32 vector registers); raw accumulators out, as {@link #kernel8x2}.
      */
     static void kernel12x2(int kc, float[] ap, int apOff, float[] bp, int bpOff,
-                    float[] c, int cOff, int ldc, int mode, float[] acc, int accOff) {
+                    float[] c, int cOff, int ldc, int mode, float[] acc, int accOff, int ars) {
         float touch = touchRows(c, cOff, ldc, 12, mode);
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
@@ -1523,35 +1524,35 @@ final class GemmMicroKernels {
         if (touch == TOUCH_SENTINEL) {
             touched = touch; // practically never; it keeps the touch loads alive
         }
-        V.cast(c0_0).intoArray(acc, accOff + 0 * L);
-        V.cast(c0_1).intoArray(acc, accOff + 1 * L);
-        V.cast(c1_0).intoArray(acc, accOff + 2 * L);
-        V.cast(c1_1).intoArray(acc, accOff + 3 * L);
-        V.cast(c2_0).intoArray(acc, accOff + 4 * L);
-        V.cast(c2_1).intoArray(acc, accOff + 5 * L);
-        V.cast(c3_0).intoArray(acc, accOff + 6 * L);
-        V.cast(c3_1).intoArray(acc, accOff + 7 * L);
-        V.cast(c4_0).intoArray(acc, accOff + 8 * L);
-        V.cast(c4_1).intoArray(acc, accOff + 9 * L);
-        V.cast(c5_0).intoArray(acc, accOff + 10 * L);
-        V.cast(c5_1).intoArray(acc, accOff + 11 * L);
-        V.cast(c6_0).intoArray(acc, accOff + 12 * L);
-        V.cast(c6_1).intoArray(acc, accOff + 13 * L);
-        V.cast(c7_0).intoArray(acc, accOff + 14 * L);
-        V.cast(c7_1).intoArray(acc, accOff + 15 * L);
-        V.cast(c8_0).intoArray(acc, accOff + 16 * L);
-        V.cast(c8_1).intoArray(acc, accOff + 17 * L);
-        V.cast(c9_0).intoArray(acc, accOff + 18 * L);
-        V.cast(c9_1).intoArray(acc, accOff + 19 * L);
-        V.cast(c10_0).intoArray(acc, accOff + 20 * L);
-        V.cast(c10_1).intoArray(acc, accOff + 21 * L);
-        V.cast(c11_0).intoArray(acc, accOff + 22 * L);
-        V.cast(c11_1).intoArray(acc, accOff + 23 * L);
+        V.cast(c0_0).intoArray(acc, accOff);
+        V.cast(c0_1).intoArray(acc, accOff + L);
+        V.cast(c1_0).intoArray(acc, accOff + 1 * ars);
+        V.cast(c1_1).intoArray(acc, accOff + 1 * ars + L);
+        V.cast(c2_0).intoArray(acc, accOff + 2 * ars);
+        V.cast(c2_1).intoArray(acc, accOff + 2 * ars + L);
+        V.cast(c3_0).intoArray(acc, accOff + 3 * ars);
+        V.cast(c3_1).intoArray(acc, accOff + 3 * ars + L);
+        V.cast(c4_0).intoArray(acc, accOff + 4 * ars);
+        V.cast(c4_1).intoArray(acc, accOff + 4 * ars + L);
+        V.cast(c5_0).intoArray(acc, accOff + 5 * ars);
+        V.cast(c5_1).intoArray(acc, accOff + 5 * ars + L);
+        V.cast(c6_0).intoArray(acc, accOff + 6 * ars);
+        V.cast(c6_1).intoArray(acc, accOff + 6 * ars + L);
+        V.cast(c7_0).intoArray(acc, accOff + 7 * ars);
+        V.cast(c7_1).intoArray(acc, accOff + 7 * ars + L);
+        V.cast(c8_0).intoArray(acc, accOff + 8 * ars);
+        V.cast(c8_1).intoArray(acc, accOff + 8 * ars + L);
+        V.cast(c9_0).intoArray(acc, accOff + 9 * ars);
+        V.cast(c9_1).intoArray(acc, accOff + 9 * ars + L);
+        V.cast(c10_0).intoArray(acc, accOff + 10 * ars);
+        V.cast(c10_1).intoArray(acc, accOff + 10 * ars + L);
+        V.cast(c11_0).intoArray(acc, accOff + 11 * ars);
+        V.cast(c11_1).intoArray(acc, accOff + 11 * ars + L);
     }
 
     /** {@link #kernel12x2} with A read in place, as in {@link #kernel4x2s}. */
     static void kernel12x2s(int kc, float[] ap, int apOff, int rs, float[] bp, int bpOff,
-                    float[] c, int cOff, int ldc, int mode, float[] acc, int accOff) {
+                    float[] c, int cOff, int ldc, int mode, float[] acc, int accOff, int ars) {
         float touch = touchRows(c, cOff, ldc, 12, mode);
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
@@ -1610,29 +1611,29 @@ final class GemmMicroKernels {
         if (touch == TOUCH_SENTINEL) {
             touched = touch; // practically never; it keeps the touch loads alive
         }
-        V.cast(c0_0).intoArray(acc, accOff + 0 * L);
-        V.cast(c0_1).intoArray(acc, accOff + 1 * L);
-        V.cast(c1_0).intoArray(acc, accOff + 2 * L);
-        V.cast(c1_1).intoArray(acc, accOff + 3 * L);
-        V.cast(c2_0).intoArray(acc, accOff + 4 * L);
-        V.cast(c2_1).intoArray(acc, accOff + 5 * L);
-        V.cast(c3_0).intoArray(acc, accOff + 6 * L);
-        V.cast(c3_1).intoArray(acc, accOff + 7 * L);
-        V.cast(c4_0).intoArray(acc, accOff + 8 * L);
-        V.cast(c4_1).intoArray(acc, accOff + 9 * L);
-        V.cast(c5_0).intoArray(acc, accOff + 10 * L);
-        V.cast(c5_1).intoArray(acc, accOff + 11 * L);
-        V.cast(c6_0).intoArray(acc, accOff + 12 * L);
-        V.cast(c6_1).intoArray(acc, accOff + 13 * L);
-        V.cast(c7_0).intoArray(acc, accOff + 14 * L);
-        V.cast(c7_1).intoArray(acc, accOff + 15 * L);
-        V.cast(c8_0).intoArray(acc, accOff + 16 * L);
-        V.cast(c8_1).intoArray(acc, accOff + 17 * L);
-        V.cast(c9_0).intoArray(acc, accOff + 18 * L);
-        V.cast(c9_1).intoArray(acc, accOff + 19 * L);
-        V.cast(c10_0).intoArray(acc, accOff + 20 * L);
-        V.cast(c10_1).intoArray(acc, accOff + 21 * L);
-        V.cast(c11_0).intoArray(acc, accOff + 22 * L);
-        V.cast(c11_1).intoArray(acc, accOff + 23 * L);
+        V.cast(c0_0).intoArray(acc, accOff);
+        V.cast(c0_1).intoArray(acc, accOff + L);
+        V.cast(c1_0).intoArray(acc, accOff + 1 * ars);
+        V.cast(c1_1).intoArray(acc, accOff + 1 * ars + L);
+        V.cast(c2_0).intoArray(acc, accOff + 2 * ars);
+        V.cast(c2_1).intoArray(acc, accOff + 2 * ars + L);
+        V.cast(c3_0).intoArray(acc, accOff + 3 * ars);
+        V.cast(c3_1).intoArray(acc, accOff + 3 * ars + L);
+        V.cast(c4_0).intoArray(acc, accOff + 4 * ars);
+        V.cast(c4_1).intoArray(acc, accOff + 4 * ars + L);
+        V.cast(c5_0).intoArray(acc, accOff + 5 * ars);
+        V.cast(c5_1).intoArray(acc, accOff + 5 * ars + L);
+        V.cast(c6_0).intoArray(acc, accOff + 6 * ars);
+        V.cast(c6_1).intoArray(acc, accOff + 6 * ars + L);
+        V.cast(c7_0).intoArray(acc, accOff + 7 * ars);
+        V.cast(c7_1).intoArray(acc, accOff + 7 * ars + L);
+        V.cast(c8_0).intoArray(acc, accOff + 8 * ars);
+        V.cast(c8_1).intoArray(acc, accOff + 8 * ars + L);
+        V.cast(c9_0).intoArray(acc, accOff + 9 * ars);
+        V.cast(c9_1).intoArray(acc, accOff + 9 * ars + L);
+        V.cast(c10_0).intoArray(acc, accOff + 10 * ars);
+        V.cast(c10_1).intoArray(acc, accOff + 10 * ars + L);
+        V.cast(c11_0).intoArray(acc, accOff + 11 * ars);
+        V.cast(c11_1).intoArray(acc, accOff + 11 * ars + L);
     }
 }

@@ -537,17 +537,23 @@ final class SimdGemm {
     /** The micro-kernel of the tile; {@code scratch} is the thread's scratch tile (the split 6×2 form uses it). */
     private static void kernel(int kc, float[] ap, int apOff, float[] bp, int bpOff,
                                float[] c, int cOff, int ldc, float alpha, float beta, int mode, float[] scratch) {
+        // raw accumulators go straight to C where its update would be the identity (α = 1, β = 0, first depth
+        // block: α·acc = acc bitwise), else to the scratch tile for updateTile
+        boolean direct = RAW_ACCUMULATORS && mode == GemmMicroKernels.FIRST_BETA0 && alpha == 1f;
+        float[] acc = direct ? c : scratch;
+        int accOff = direct ? cOff : ACC_OFF;
+        int ars = direct ? ldc : NR;
         switch (KERNEL) {
             case 0 -> GemmMicroKernels.kernel4x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
             case 1 -> GemmMicroKernels.kernel5x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
             case 2 -> GemmMicroKernels.kernel6x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
             case 3 -> GemmMicroKernels.kernel4x3(kc, ap, apOff, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
             case 4 -> GemmMicroKernels.kernel3x3(kc, ap, apOff, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
-            case SPLIT_6X2 -> GemmMicroKernels.kernel6x2Split(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, scratch, ACC_OFF);
-            case 6 -> GemmMicroKernels.kernel12x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, scratch, ACC_OFF);
-            default -> GemmMicroKernels.kernel8x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, scratch, ACC_OFF);
+            case SPLIT_6X2 -> GemmMicroKernels.kernel6x2Split(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
+            case 6 -> GemmMicroKernels.kernel12x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
+            default -> GemmMicroKernels.kernel8x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
         }
-        if (RAW_ACCUMULATORS) {
+        if (RAW_ACCUMULATORS && !direct) {
             GemmMicroKernels.updateTile(scratch, ACC_OFF, MR, NR, c, cOff, ldc, alpha, beta, mode);
         }
     }
@@ -556,17 +562,23 @@ final class SimdGemm {
     private static void kernelStrided(int kc, float[] a, int aBase, int rs, float[] bp, int bpOff,
                                       float[] c, int cOff, int ldc, float alpha, float beta, int mode,
                                       float[] scratch) {
+        // raw accumulators go straight to C where its update would be the identity (α = 1, β = 0, first depth
+        // block: α·acc = acc bitwise), else to the scratch tile for updateTile
+        boolean direct = RAW_ACCUMULATORS && mode == GemmMicroKernels.FIRST_BETA0 && alpha == 1f;
+        float[] acc = direct ? c : scratch;
+        int accOff = direct ? cOff : ACC_OFF;
+        int ars = direct ? ldc : NR;
         switch (KERNEL) {
             case 0 -> GemmMicroKernels.kernel4x2s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
             case 1 -> GemmMicroKernels.kernel5x2s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
             case 2 -> GemmMicroKernels.kernel6x2s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
             case 3 -> GemmMicroKernels.kernel4x3s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
             case 4 -> GemmMicroKernels.kernel3x3s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
-            case SPLIT_6X2 -> GemmMicroKernels.kernel6x2sSplit(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, mode, scratch, ACC_OFF);
-            case 6 -> GemmMicroKernels.kernel12x2s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, mode, scratch, ACC_OFF);
-            default -> GemmMicroKernels.kernel8x2s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, mode, scratch, ACC_OFF);
+            case SPLIT_6X2 -> GemmMicroKernels.kernel6x2sSplit(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
+            case 6 -> GemmMicroKernels.kernel12x2s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
+            default -> GemmMicroKernels.kernel8x2s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
         }
-        if (RAW_ACCUMULATORS) {
+        if (RAW_ACCUMULATORS && !direct) {
             GemmMicroKernels.updateTile(scratch, ACC_OFF, MR, NR, c, cOff, ldc, alpha, beta, mode);
         }
     }

@@ -68,6 +68,48 @@ class MicroKernelTest {
         }
     }
 
+    /**
+     * The kernels that leave raw accumulators, given C itself as the accumulator array (row stride ldc), as the
+     * GEMM passes it where the update would be the identity (α = 1, β = 0, first depth block): the tile equals
+     * the scalar chain's, and nothing outside it is written.
+     */
+    @Test
+    void rawKernelsWriteStraightIntoC() {
+        SplittableRandom rnd = new SplittableRandom(14);
+        int mode = GemmMicroKernels.FIRST_BETA0;
+        for (int mr : new int[] {6, 8, 12}) {
+            int nr = 2 * L;
+            int as = mr == 6 ? GemmMicroKernels.STEP6 : mr;
+            for (int kc : new int[] {1, 5, 64, 131}) {
+                int apOff = as * rnd.nextInt(3);
+                float[] ap = random(rnd, apOff + as * kc);
+                float[] bp = random(rnd, nr * kc);
+                int ldc = nr + 1 + rnd.nextInt(5);
+                int cOff = 1 + rnd.nextInt(4);
+                float[] c = random(rnd, cOff + mr * ldc + 3);
+                float[] want = expected(kc, mr, nr, ap, apOff, as, 1, bp, 0, c, cOff, ldc, 1f, 0f, mode);
+                float[] packed = c.clone();
+                switch (mr) {
+                    case 6 -> GemmMicroKernels.kernel6x2Split(kc, ap, apOff, bp, 0, packed, cOff, ldc, mode, packed, cOff, ldc);
+                    case 8 -> GemmMicroKernels.kernel8x2(kc, ap, apOff, bp, 0, packed, cOff, ldc, mode, packed, cOff, ldc);
+                    default -> GemmMicroKernels.kernel12x2(kc, ap, apOff, bp, 0, packed, cOff, ldc, mode, packed, cOff, ldc);
+                }
+                assertSame(want, packed, mr + "x2 packed into C, kc = " + kc);
+
+                int rs = kc + rnd.nextInt(4);
+                float[] a = random(rnd, mr * rs);
+                want = expected(kc, mr, nr, a, 0, 1, rs, bp, 0, c, cOff, ldc, 1f, 0f, mode);
+                float[] inPlace = c.clone();
+                switch (mr) {
+                    case 6 -> GemmMicroKernels.kernel6x2sSplit(kc, a, 0, rs, bp, 0, inPlace, cOff, ldc, mode, inPlace, cOff, ldc);
+                    case 8 -> GemmMicroKernels.kernel8x2s(kc, a, 0, rs, bp, 0, inPlace, cOff, ldc, mode, inPlace, cOff, ldc);
+                    default -> GemmMicroKernels.kernel12x2s(kc, a, 0, rs, bp, 0, inPlace, cOff, ldc, mode, inPlace, cOff, ldc);
+                }
+                assertSame(want, inPlace, mr + "x2 in place into C, kc = " + kc);
+            }
+        }
+    }
+
     /** C after the tile's update, element by element: a_rp at a[aOff + p·pStep + r·rStep]. */
     private static float[] expected(int kc, int mr, int nr, float[] a, int aOff, int pStep, int rStep, float[] bp,
                                     int bpOff, float[] c, int cOff, int ldc, float alpha, float beta, int mode) {
@@ -97,9 +139,9 @@ class MicroKernelTest {
                 // raw accumulators, then the shared update
                 float[] acc = new float[5 + mr * nv * L];
                 if (mr == 8) {
-                    GemmMicroKernels.kernel8x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, acc, 5);
+                    GemmMicroKernels.kernel8x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, acc, 5, nv * L);
                 } else {
-                    GemmMicroKernels.kernel12x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, acc, 5);
+                    GemmMicroKernels.kernel12x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, acc, 5, nv * L);
                 }
                 GemmMicroKernels.updateTile(acc, 5, mr, nv * L, c, cOff, ldc, alpha, beta, mode);
             }
@@ -118,9 +160,9 @@ class MicroKernelTest {
             case "8x2", "12x2" -> {
                 float[] acc = new float[mr * nv * L];
                 if (mr == 8) {
-                    GemmMicroKernels.kernel8x2s(kc, a, aOff, rs, bp, 0, c, 0, ldc, mode, acc, 0);
+                    GemmMicroKernels.kernel8x2s(kc, a, aOff, rs, bp, 0, c, 0, ldc, mode, acc, 0, nv * L);
                 } else {
-                    GemmMicroKernels.kernel12x2s(kc, a, aOff, rs, bp, 0, c, 0, ldc, mode, acc, 0);
+                    GemmMicroKernels.kernel12x2s(kc, a, aOff, rs, bp, 0, c, 0, ldc, mode, acc, 0, nv * L);
                 }
                 GemmMicroKernels.updateTile(acc, 0, mr, nv * L, c, 0, ldc, alpha, beta, mode);
             }

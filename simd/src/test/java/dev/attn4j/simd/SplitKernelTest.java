@@ -49,7 +49,7 @@ class SplitKernelTest {
                 float[] split = c0.clone();
                 GemmMicroKernels.kernel6x2(kc, ap, apOff, bp, bpOff, inline, cOff, ldc, alpha, beta, mode);
                 float[] acc = new float[3 + 6 * NR];
-                GemmMicroKernels.kernel6x2Split(kc, ap, apOff, bp, bpOff, split, cOff, ldc, mode, acc, 3);
+                GemmMicroKernels.kernel6x2Split(kc, ap, apOff, bp, bpOff, split, cOff, ldc, mode, acc, 3, NR);
                 GemmMicroKernels.updateTile(acc, 3, 6, NR, split, cOff, ldc, alpha, beta, mode);
                 assertArrayEquals(inline, split, "kc = " + kc + ", mode = " + mode);
             }
@@ -73,7 +73,7 @@ class SplitKernelTest {
                 float[] split = c0.clone();
                 GemmMicroKernels.kernel6x2s(kc, a, aOff, rs, bp, 0, inline, 0, ldc, alpha, beta, mode);
                 float[] acc = new float[6 * NR];
-                GemmMicroKernels.kernel6x2sSplit(kc, a, aOff, rs, bp, 0, split, 0, ldc, mode, acc, 0);
+                GemmMicroKernels.kernel6x2sSplit(kc, a, aOff, rs, bp, 0, split, 0, ldc, mode, acc, 0, NR);
                 GemmMicroKernels.updateTile(acc, 0, 6, NR, split, 0, ldc, alpha, beta, mode);
                 assertArrayEquals(inline, split, "kc = " + kc + ", mode = " + mode);
             }
