@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  *   for pc in 0..k step KC                       depth block
  *     pack op(B)[pc:+KC, jc:+NC] → Bp            NR-column micro-panels, layout [p][NR]
  *     for ic in 0..m step MC                     A block MC×KC lives in L2
- *       pack op(A)[ic:+MC, pc:+KC] → Ap          MR-row micro-panels, layout [p][MR]
+ *       pack op(A)[ic:+MC, pc:+KC] → Ap          MR-row micro-panels, layout [p][MR] (or [r][p], ROW_PANELS)
  *       for jr in 0..nc step NR                  Bp micro-panel KC×NR stays in L1
  *         for ir in 0..mc step MR
  *           micro-kernel MR×NR over KC           accumulators in registers
@@ -106,7 +106,7 @@ import jdk.incubator.vector.VectorSpecies;
  *       panel for 2048³ instead of two, measured 0.98–1.01× the time on JDK 17 and 25).</li>
  * </ul>
  *
- * <p>Pack buffers and scratch are per thread and reused (they grow to at most KC·NC + MC·KC floats); a call
+ * <p>Pack buffers and scratch are per thread and reused (they grow to at most KC·NC + MC·(KC + 16) floats); a call
  * allocates nothing proportional to m·n·k.
  */
 final class SimdGemm {
@@ -156,6 +156,22 @@ final class SimdGemm {
      */
     private static final boolean RAW_ACCUMULATORS;
 
+    /** The property choosing the A micro-panel layout of the 8×2 and 12×2 tiles: {@code false} for [p][MR]. */
+    static final String ROW_PANELS_PROPERTY = "attn4j.gemm.rowPanels";
+    /**
+     * Whether A micro-panels are packed as rows, element (r, p) at {@code r·ROW_STRIDE + p}, for the row-form
+     * micro-kernels ({@link GemmMicroKernels#kernel8x2r}, {@link GemmMicroKernels#kernel12x2r}), instead of
+     * depth steps of MR floats: the default for the 8×2 and 12×2 tiles. Packing a row-major op(A) is then a
+     * copy of each row (the [p][MR] layout is a transpose, 0.3–0.7 ns per float here, which was 4% of GEMM
+     * 1024³ and 10% of (512, 512, 64) NT); same operations on the same values, so the same bits.
+     */
+    static final boolean ROW_PANELS;
+    /**
+     * Floats between the rows of a row-packed A micro-panel: KC + 16, so that rows of a panel do not start
+     * at the same offset modulo 4 KiB (where loads of different rows would compete for one L1 set).
+     */
+    static final int ROW_STRIDE;
+
     /** The register tiles there is a micro-kernel for, as {MR, NV}. */
     static final int[][] TILES = {{4, 2}, {5, 2}, {6, 2}, {4, 3}, {3, 3}, {8, 2}, {12, 2}};
 
@@ -197,6 +213,10 @@ final class SimdGemm {
         }
         MC = Math.max(MR, (256 * 1024 / (4 * KC)) / MR * MR);
         NC = Math.max(NR, (4 * 1024 * 1024 / (4 * KC)) / NR * NR);
+        String rows = System.getProperty(ROW_PANELS_PROPERTY);
+        ROW_PANELS = (KERNEL == 5 || KERNEL == 6)
+                && (rows == null || rows.isBlank() || Boolean.parseBoolean(rows.trim()));
+        ROW_STRIDE = KC + 16;
     }
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
@@ -255,7 +275,7 @@ final class SimdGemm {
     /** A one-line description of the tile and blocks, for logs and benchmark reports. */
     static String describe() {
         return "tile " + MR + "x" + NR + " (" + MR + "x" + NV + " vectors of " + L + (KERNEL == SPLIT_6X2 ? ", split" : "")
-                + "), KC=" + KC + ", MC=" + MC + ", NC=" + NC;
+                + (ROW_PANELS ? ", A in row panels" : "") + "), KC=" + KC + ", MC=" + MC + ", NC=" + NC;
     }
 
     /** True when {@link #gemm} takes the direct path for this problem. */
@@ -304,7 +324,9 @@ final class SimdGemm {
         int ncBlock = shortDepth ? Math.max(NR, Math.min(NC, L2_HALF_FLOATS / k / NR * NR)) : NC;
         int ncMax = Math.min(ncBlock, roundUp(n, NR));
         // Narrow C (attention's P·V with n = d_head = 64): packing A costs about as much as one pass of tiles
-        // over it, and there are only n/NR passes, so the tiles read op(A) in place instead, row by row.
+        // over it, and there are only n/NR passes, so the tiles read op(A) in place instead, row by row. (With
+        // ROW_PANELS packing is a row copy; packing anyway measured (N, 64, N) N = 512 / 2048 at time ratio
+        // 1.17 / 1.01 on JDK 17 but 0.91 / 0.84 on JDK 25, so A stays in place.)
         boolean inPlaceA = readsAInPlace(transA, n);
         int mcMax = Math.min(MC, roundUp(m, MR));
         float[] bp = ws.packedB(Math.min(KC, k) * ncMax);
@@ -505,7 +527,7 @@ final class SimdGemm {
         }
     }
 
-    /** The {@code rs} of {@link #fringe} for an A micro-panel packed [p][MR] (every in-place row stride is ≥ 1). */
+    /** The {@code rs} of {@link #fringe} for a packed A micro-panel, either layout (every in-place row stride is ≥ 1). */
     private static final int PACKED = 0;
 
     /**
@@ -550,8 +572,20 @@ final class SimdGemm {
             case 3 -> GemmMicroKernels.kernel4x3(kc, ap, apOff, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
             case 4 -> GemmMicroKernels.kernel3x3(kc, ap, apOff, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
             case SPLIT_6X2 -> GemmMicroKernels.kernel6x2Split(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
-            case 6 -> GemmMicroKernels.kernel12x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
-            default -> GemmMicroKernels.kernel8x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
+            case 6 -> {
+                if (ROW_PANELS) {
+                    GemmMicroKernels.kernel12x2r(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
+                } else {
+                    GemmMicroKernels.kernel12x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
+                }
+            }
+            default -> {
+                if (ROW_PANELS) {
+                    GemmMicroKernels.kernel8x2r(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
+                } else {
+                    GemmMicroKernels.kernel8x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
+                }
+            }
         }
         if (RAW_ACCUMULATORS && !direct) {
             GemmMicroKernels.updateTile(scratch, ACC_OFF, MR, NR, c, cOff, ldc, alpha, beta, mode);
@@ -588,7 +622,7 @@ final class SimdGemm {
      * the floats a block of mc rows takes.
      */
     static int panelOffset(int ir, int kc) {
-        return ir / MR * AS * kc;
+        return ROW_PANELS ? ir / MR * MR * ROW_STRIDE : ir / MR * AS * kc;
     }
 
     /**
@@ -598,6 +632,10 @@ final class SimdGemm {
      * when transposed.
      */
     static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap) {
+        if (ROW_PANELS) {
+            packARows(transA, a, aOff, lda, ic, mc, pc, kc, ap);
+            return;
+        }
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
             int base = panelOffset(ir, kc);
@@ -626,6 +664,29 @@ final class SimdGemm {
                         ap[base + p * AS + r] = 0f;
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * {@link #packA} for {@link #ROW_PANELS}: element (ir + r, p) at {@code ap[(ir/MR)·MR·ROW_STRIDE + r·ROW_STRIDE
+     * + p]}, rows past mc zero (their first kc floats; the rest of a row stride is never read).
+     */
+    private static void packARows(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc,
+                                  float[] ap) {
+        int rows = roundUp(mc, MR);
+        for (int i = 0; i < rows; i++) {
+            int dst = i * ROW_STRIDE;
+            if (i >= mc) {
+                Arrays.fill(ap, dst, dst + kc, 0f);
+            } else if (transA) {
+                // a row of op(A) is a column of A
+                int src = aOff + pc * lda + ic + i;
+                for (int p = 0; p < kc; p++) {
+                    ap[dst + p] = a[src + p * lda];
+                }
+            } else {
+                System.arraycopy(a, aOff + (ic + i) * lda + pc, ap, dst, kc);
             }
         }
     }

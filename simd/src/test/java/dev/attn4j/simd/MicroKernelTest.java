@@ -69,6 +69,53 @@ class MicroKernelTest {
     }
 
     /**
+     * The row-panel forms of the 512-bit tiles (A element (r, p) at {@code ap[apOff + r·ROW + p]}, ROW the
+     * constant {@link SimdGemm#ROW_STRIDE}), every mode, through the scratch tile and {@link
+     * GemmMicroKernels#updateTile} and, where the update is the identity, straight into C.
+     */
+    @Test
+    void rowPanelKernelsComputeTheirTileExactly() {
+        int row = GemmMicroKernels.ROW;
+        assertEquals(SimdGemm.KC + 16, row, "row stride of a row-packed A micro-panel");
+        SplittableRandom rnd = new SplittableRandom(15);
+        for (int mr : new int[] {8, 12}) {
+            int nr = 2 * L;
+            for (int kc : new int[] {1, 7, 64, Math.min(row, 300)}) {
+                for (int mode : MODES) {
+                    for (boolean straight : new boolean[] {false, true}) {
+                        if (straight && mode != GemmMicroKernels.FIRST_BETA0) {
+                            continue;
+                        }
+                        int apOff = rnd.nextInt(5);
+                        float[] ap = random(rnd, apOff + (mr - 1) * row + kc);
+                        int bpOff = nr * rnd.nextInt(3);
+                        float[] bp = random(rnd, bpOff + nr * kc);
+                        int ldc = nr + rnd.nextInt(5);
+                        int cOff = rnd.nextInt(4);
+                        float[] c = random(rnd, cOff + mr * ldc);
+                        float alpha = straight ? 1f : (float) rnd.nextDouble(-2, 2);
+                        float beta = (float) rnd.nextDouble(-2, 2);
+                        float[] want = expected(kc, mr, nr, ap, apOff, 1, row, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
+                        float[] acc = straight ? c : new float[3 + mr * nr];
+                        int accOff = straight ? cOff : 3;
+                        int ars = straight ? ldc : nr;
+                        if (mr == 8) {
+                            GemmMicroKernels.kernel8x2r(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
+                        } else {
+                            GemmMicroKernels.kernel12x2r(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
+                        }
+                        if (!straight) {
+                            GemmMicroKernels.updateTile(acc, 3, mr, nr, c, cOff, ldc, alpha, beta, mode);
+                        }
+                        assertSame(want, c, mr + "x2 row panel, kc = " + kc + ", mode = " + mode
+                                + (straight ? ", into C" : ""));
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * The kernels that leave raw accumulators, given C itself as the accumulator array (row stride ldc), as the
      * GEMM passes it where the update would be the identity (α = 1, β = 0, first depth block): the tile equals
      * the scalar chain's, and nothing outside it is written.
