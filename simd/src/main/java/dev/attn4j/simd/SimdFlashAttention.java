@@ -12,8 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  * transposed and pre-multiplied by {@code scale} ({@code qt[c·BR + r] = scale·q_rc}), so that a
  * score tile is computed <em>transposed</em>, with query rows in the vector lanes:
  * {@code Sᵀ[j][r..r+L) += broadcast(k_jc) · qt[c][r..r+L)}, 2 vectors × 5 keys = 10 accumulators (6 keys
- * where {@link #WIDE}; otherwise, with K's rows {@link #FIXED_D} floats apart, 4 keys at constant displacements,
- * see {@link #scoresFixed}).
+ * where {@link #WIDE}); with K's rows {@link #FIXED_D} floats apart, the keys of a pass sit at constant
+ * displacements from one index ({@link #scoresFixed}: 4 keys, {@link #scoresFixed6}: 6 where WIDE).
  * With rows in lanes, the online softmax needs no horizontal reductions: the running max m, the running
  * sum ℓ and the rescale factor α are vectors over rows. Then {@code O_tile = α·O_tile + P·V_tile},
  * 5 rows × 2 vectors of columns per micro-kernel (4 rows × 2 vectors for d = {@link #FIXED_D}, 4 × 4 where
@@ -189,8 +189,12 @@ final class SimdFlashAttention {
                         continue;
                     }
                     int jn = Math.min(BC, sc.keyEnd - j0);
-                    if (!WIDE && dk == FIXED_D && kTileLd == FIXED_D) {
-                        scoresFixed(sc.qt, sc.st, kTile, kTileOff, jn);
+                    if (dk == FIXED_D && kTileLd == FIXED_D) {
+                        if (WIDE) {
+                            scoresFixed6(sc.qt, sc.st, kTile, kTileOff, jn);
+                        } else {
+                            scoresFixed(sc.qt, sc.st, kTile, kTileOff, jn);
+                        }
                     } else {
                         scores(sc.qt, sc.st, dk, kTile, kTileOff, kTileLd, jn);
                     }
@@ -334,7 +338,7 @@ final class SimdFlashAttention {
         }
     }
 
-    /** The head size with kernels of its own (see {@link #scoresFixed}, where not {@link #WIDE}, and {@link #pv4Fixed}). */
+    /** The head size with kernels of its own (see {@link #scoresFixed}, {@link #scoresFixed6} and {@link #pv4Fixed}). */
     static final int FIXED_D = 64;
 
     /**
@@ -342,9 +346,15 @@ final class SimdFlashAttention {
      * other three keys are constant displacements from it and Q's offset is derived from it. The general five-key
      * pass keeps one offset per key and adds the depth to each on every step (40 instructions per 10 FMAs on
      * JDK 17); a five-key pass in this form lets C2 hoist all five broadcasts and spill two accumulators, four
-     * keys leave room for them. The same FMA chain per entry, so the same bits.
+     * keys leave room for them. The same FMA chain per entry, so the same bits. With 32 vector registers
+     * (512 bits), six keys: {@link #scoresFixed6}.
      */
     static void scoresFixed(float[] qt, float[] st, float[] k, int kOff, int jn) {
+        scoresFixed(qt, st, k, kOff, jn, 0);
+    }
+
+    /** {@link #scoresFixed} writing key j's scores at {@code st[stOff + j·BR …]}. */
+    static void scoresFixed(float[] qt, float[] st, float[] k, int kOff, int jn, int stOff) {
         int j = 0;
         for (; j + 4 <= jn; j += 4) {
             int k0 = kOff + j * FIXED_D;
@@ -368,7 +378,7 @@ final class SimdFlashAttention {
                 a30 = V.cast(q0).fma(b, a30);
                 a31 = V.cast(q1).fma(b, a31);
             }
-            int o = j * BR;
+            int o = stOff + j * BR;
             V.cast(a00).intoArray(st, o);
             V.cast(a01).intoArray(st, o + L);
             V.cast(a10).intoArray(st, o + BR);
@@ -387,8 +397,65 @@ final class SimdFlashAttention {
                 a0 = V.cast(FloatVector.fromArray(S, qt, c * BR)).fma(b, a0);
                 a1 = V.cast(FloatVector.fromArray(S, qt, c * BR + L)).fma(b, a1);
             }
-            V.cast(a0).intoArray(st, j * BR);
-            V.cast(a1).intoArray(st, j * BR + L);
+            V.cast(a0).intoArray(st, stOff + j * BR);
+            V.cast(a1).intoArray(st, stOff + j * BR + L);
+        }
+    }
+
+    /**
+     * {@link #scoresFixed} with six keys per pass (12 accumulators), for {@link #WIDE}: K's rows at the constant
+     * stride {@link #FIXED_D}, so each broadcast addresses its key as a fixed displacement from the one loop
+     * index, where {@link #scores} keeps six run-time row offsets live (and spills some). The same chain per
+     * entry as the other score kernels; leftover keys (BC is a multiple of 6, so only a causal tile's cut end)
+     * go through {@link #scoresFixed}. A/B against {@link #scores} on Zen 5: one head N = 2048 1.02x (JDK 17),
+     * 0.99x (JDK 25); 8 heads N = 1024 1.01x, 1.04x.
+     */
+    static void scoresFixed6(float[] qt, float[] st, float[] k, int kOff, int jn) {
+        int j = 0;
+        for (; j + 6 <= jn; j += 6) {
+            int k0 = kOff + j * FIXED_D;
+            int qBase = -k0 * BR; // Q's offset c·BR = (kc − k0)·BR
+            FloatVector a00 = V.cast(FloatVector.zero(S)), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00;
+            FloatVector a30 = a00, a31 = a00, a40 = a00, a41 = a00, a50 = a00, a51 = a00;
+            for (int kc = k0; kc < k0 + FIXED_D; kc++) {
+                int qo = qBase + kc * BR;
+                FloatVector q0 = V.cast(FloatVector.fromArray(S, qt, qo));
+                FloatVector q1 = V.cast(FloatVector.fromArray(S, qt, qo + L));
+                FloatVector b = V.cast(FloatVector.broadcast(S, k[kc]));
+                a00 = V.cast(q0).fma(b, a00);
+                a01 = V.cast(q1).fma(b, a01);
+                b = V.cast(FloatVector.broadcast(S, k[kc + FIXED_D]));
+                a10 = V.cast(q0).fma(b, a10);
+                a11 = V.cast(q1).fma(b, a11);
+                b = V.cast(FloatVector.broadcast(S, k[kc + 2 * FIXED_D]));
+                a20 = V.cast(q0).fma(b, a20);
+                a21 = V.cast(q1).fma(b, a21);
+                b = V.cast(FloatVector.broadcast(S, k[kc + 3 * FIXED_D]));
+                a30 = V.cast(q0).fma(b, a30);
+                a31 = V.cast(q1).fma(b, a31);
+                b = V.cast(FloatVector.broadcast(S, k[kc + 4 * FIXED_D]));
+                a40 = V.cast(q0).fma(b, a40);
+                a41 = V.cast(q1).fma(b, a41);
+                b = V.cast(FloatVector.broadcast(S, k[kc + 5 * FIXED_D]));
+                a50 = V.cast(q0).fma(b, a50);
+                a51 = V.cast(q1).fma(b, a51);
+            }
+            int o = j * BR;
+            V.cast(a00).intoArray(st, o);
+            V.cast(a01).intoArray(st, o + L);
+            V.cast(a10).intoArray(st, o + BR);
+            V.cast(a11).intoArray(st, o + BR + L);
+            V.cast(a20).intoArray(st, o + 2 * BR);
+            V.cast(a21).intoArray(st, o + 2 * BR + L);
+            V.cast(a30).intoArray(st, o + 3 * BR);
+            V.cast(a31).intoArray(st, o + 3 * BR + L);
+            V.cast(a40).intoArray(st, o + 4 * BR);
+            V.cast(a41).intoArray(st, o + 4 * BR + L);
+            V.cast(a50).intoArray(st, o + 5 * BR);
+            V.cast(a51).intoArray(st, o + 5 * BR + L);
+        }
+        if (j < jn) {
+            scoresFixed(qt, st, k, kOff + j * FIXED_D, jn - j, j * BR);
         }
     }
 

@@ -76,9 +76,10 @@ class FlashAttentionTest {
     }
 
     /**
-     * The d = 64 score pass (constant key stride, used on JDK 17 when K's rows are 64 floats apart) gives the same
-     * bits as the general pass: every score is the same FMA chain in depth order. Every key count of a tile,
-     * so each pass length and tail is covered, and a K offset that is not a multiple of 64.
+     * The d = 64 score passes (constant key stride, used when K's rows are 64 floats apart: four keys per pass,
+     * or six where WIDE) give the same bits as the general pass: every score is the same FMA chain in depth
+     * order. Every key count of a tile, so each pass length and tail is covered, and a K offset that is not a
+     * multiple of 64.
      */
     @Test
     void fixedStrideScorePassEqualsTheGeneralOne() {
@@ -93,6 +94,9 @@ class FlashAttentionTest {
             SimdFlashAttention.scoresFixed(qt, fixed, k, kOff, jn);
             assertArrayEquals(general, fixed, "jn = " + jn);
             assertTrue(fixed[(jn - 1) * BR] != 0f, "the last key's scores were written, jn = " + jn);
+            float[] six = new float[BC * BR];
+            SimdFlashAttention.scoresFixed6(qt, six, k, kOff, jn);
+            assertArrayEquals(general, six, "six keys per pass, jn = " + jn);
         }
     }
 
