@@ -16,13 +16,13 @@ import java.util.Random;
  * A/B comparison of two builds of {@code attn4j-simd} in one JVM, for kernel work on a noisy machine.
  *
  * <pre>java --add-modules=jdk.incubator.vector -cp bench/target/benchmarks.jar dev.attn4j.bench.AbCompare \
- *     A.jar B.jar (gemm|gemm-2t|proj-2t|gemm-pv|gemm-qk|flash|flash-causal|flash-heads|softmax|decode) N [rounds]</pre>
+ *     A.jar B.jar (gemm|gemm-2t|gemm-nt|proj-2t|gemm-pv|gemm-qk|flash|flash-causal|flash-heads|softmax|decode) N [rounds]</pre>
  *
  * Each jar's {@code dev.attn4j.simd.SimdKernels} is loaded by its own class loader (the core classes are
  * shared), both are warmed up for 3 s, then every round times a batch of calls of each (as many as take about
  * 1 ms), in alternating order, in thread CPU time; the result is the median over rounds of time(A) ÷ time(B),
  * with its quartiles. Both builds run in the same phases of the machine, so the ratio holds where separate runs
- * differ by tens of percent. Shapes: gemm N³ NN; gemm-2t the same on two threads (timed on the wall clock);
+ * differ by tens of percent. Shapes: gemm N³ NN; gemm-nt N³ NT; gemm-2t N³ NN on two threads (timed on the wall clock);
  * proj-2t an MHA projection (N, 512, 512) NN with β = 1 on two threads;
  * gemm-pv (N, 64, N) NN; gemm-qk (N, N, 64) NT; flash one head of [N, 64] queries, keys and values; flash-heads 8 such heads side
  * by side in rows of 512, one call per head; softmax N rows of N; decode
@@ -34,7 +34,7 @@ public final class AbCompare {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 4) {
-            System.err.println("usage: AbCompare A.jar B.jar (gemm|gemm-2t|proj-2t|gemm-pv|gemm-qk|flash|flash-causal|flash-heads|softmax|decode) N [rounds]");
+            System.err.println("usage: AbCompare A.jar B.jar (gemm|gemm-2t|gemm-nt|proj-2t|gemm-pv|gemm-qk|flash|flash-causal|flash-heads|softmax|decode) N [rounds]");
             System.exit(2);
         }
         Kernels a = load(args[0]);
@@ -129,6 +129,13 @@ public final class AbCompare {
                 // gemm-2t: the caller and one pool thread
                 Kernels g = op.equals("gemm") ? k : k.parallel(new java.util.concurrent.ForkJoinPool(1), 2);
                 return () -> g.gemm(false, false, n, n, n, 1f, x, 0, n, y, 0, n, 0f, c, 0, n);
+            }
+            case "gemm-nt" -> {
+                // C = A·Bᵀ, N³ (ParallelBench's GEMM shape): op(B) is packed through a transpose
+                float[] x = QuickBench.random(r, n * n);
+                float[] y = QuickBench.random(r, n * n);
+                float[] c = new float[n * n];
+                return () -> k.gemm(false, true, n, n, n, 1f, x, 0, n, y, 0, n, 0f, c, 0, n);
             }
             case "proj-2t" -> {
                 // an MHA projection with E = 512, y = x·Wᵀ + b: (N, 512, 512) NN, β = 1, on two threads
