@@ -6,9 +6,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -64,6 +70,54 @@ class ParallelDeterminismTest {
                             "shape " + Arrays.toString(s) + " transA=" + ta + " transB=" + tb + " threads=" + threads);
                 }
             }
+        }
+    }
+
+    /**
+     * The shared-packing path with its steps run by four threads at once, each claiming steps from the end of a
+     * shared counter, so the first block's op(B) chunks are packed on demand by whichever thread needs one first
+     * (and some threads wait for chunks others are packing): the same floats as gemm, for NN and NT.
+     */
+    @Test
+    void gemmInStepsOnFourThreadsAtOnce() {
+        Kernels simd = Kernels.best();
+        Random r = new Random(10);
+        int m = 260, n = 1500, k = 700;
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            for (boolean tb : new boolean[] {false, true}) {
+                float[] a = random(r, m * k);
+                float[] b = random(r, k * n);
+                float[] expected = new float[m * n];
+                simd.gemm(false, tb, m, n, k, 1f, a, 0, k, b, 0, tb ? k : n, 0f, expected, 0, n);
+                float[] c = new float[m * n];
+                boolean taken = simd.gemmInSteps(false, tb, m, n, k, 1f, a, 0, k, b, 0, tb ? k : n, 0f, c, 0, n,
+                        (count, step) -> {
+                            AtomicInteger left = new AtomicInteger(count);
+                            Runnable drain = () -> {
+                                int i;
+                                while ((i = left.decrementAndGet()) >= 0) {
+                                    step.accept(i);
+                                }
+                            };
+                            List<Future<?>> others = new ArrayList<>();
+                            for (int t = 0; t < 3; t++) {
+                                others.add(pool.submit(drain));
+                            }
+                            drain.run();
+                            for (Future<?> f : others) {
+                                try {
+                                    f.get();
+                                } catch (Exception e) {
+                                    throw new AssertionError(e);
+                                }
+                            }
+                        });
+                assertTrue(taken, "the packed problem takes the shared path");
+                assertTrue(Arrays.equals(expected, c), "transB=" + tb);
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 
