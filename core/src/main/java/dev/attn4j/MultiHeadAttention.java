@@ -1,5 +1,7 @@
 package dev.attn4j;
 
+import java.lang.ref.SoftReference;
+
 import dev.attn4j.io.MalformedFileException;
 import dev.attn4j.io.SafeTensors;
 
@@ -443,21 +445,24 @@ public final class MultiHeadAttention {
         int s = sh.s;
         int e = embedDim;
         int ekv = kvHeads * headDim;
-        float[] q = new float[b * l * e];
-        float[] k = new float[b * s * ekv];
-        float[] v = new float[b * s * ekv];
+        boolean fused = mode == Weights.NONE;
+        float[][] scratch = intermediates(b * l * e, b * s * ekv, b * s * ekv, b * l * e, fused ? b * s * ekv : 0,
+                fused ? b * s * ekv : 0);
+        float[] q = scratch[0];
+        float[] k = scratch[1];
+        float[] v = scratch[2];
         linear(query.data(), b * l, e, wq, bq, e, q);
         linear(key.data(), b * s, kdim, wk, bk, ekv, k);
         linear(value.data(), b * s, vdim, wv, bv, ekv, v);
 
-        float[] attn = new float[b * l * e];
+        float[] attn = scratch[3];
         float[] weights = mode == Weights.NONE ? null : new float[b * numHeads * l * s];
         // The fused kernel streams all of a head's keys and values once per query tile: give it each head as one
         // contiguous [S, headDim] block (head-major copies) rather than a headDim slice of every E_kv-wide row.
         // Measured (E=512, h=8, N=2048, best of 8 s): forward 244 ms with strided slices, 213-218 ms with copies.
         long work = 2L * b * numHeads * l * s * headDim;
-        float[] kh = weights == null ? new float[k.length] : null;
-        float[] vh = weights == null ? new float[v.length] : null;
+        float[] kh = weights == null ? scratch[4] : null;
+        float[] vh = weights == null ? scratch[5] : null;
         if (weights == null) {
             // one item per (K or V, batch, head): copies, so no thread count changes a float
             int blocks = b * kvHeads;
@@ -514,6 +519,49 @@ public final class MultiHeadAttention {
             w = sh.unbatched ? Tensor.wrap(avg, l, s) : Tensor.wrap(avg, b, l, s);
         }
         return new Result(output, w);
+    }
+
+    /**
+     * The most floats of intermediate arrays (projected Q, K and V, the head-major K and V, the attention output)
+     * a thread keeps for its next forward call: 2^23 (32 MiB), which holds the six arrays of self-attention at
+     * E = 512 up to N = 2,730 tokens. Allocating them per
+     * call zeroes them on the calling thread first (seven 4 MiB arrays at E = 512, N = 2048: 1.7-2.0 ms here),
+     * serial time that a 2-thread forward waits for. They are held through a soft reference, so the collector
+     * may take them back under memory pressure.
+     */
+    static final long INTERMEDIATE_CACHE_FLOATS = 1L << 23;
+
+    /** Per calling thread: the intermediate arrays of its forward calls, by slot (see {@link #intermediates}). */
+    private static final ThreadLocal<SoftReference<float[][]>> INTERMEDIATES = new ThreadLocal<>();
+
+    /**
+     * This thread's intermediate arrays for a call: slot i at least {@code sizes[i]} floats (it may be longer).
+     * The kept slots are reused, grown where needed, when the result stays within {@link
+     * #INTERMEDIATE_CACHE_FLOATS} in total (so at most that many floats stay behind); else the call gets fresh
+     * slots, kept only if they fit. Each array is used only during the call, by the threads of its steps, and
+     * every element read is first written in the same call, so no value carries over; the slots are per thread,
+     * so concurrent calls on one instance never share them.
+     */
+    private static float[][] intermediates(int... sizes) {
+        SoftReference<float[][]> ref = INTERMEDIATES.get();
+        float[][] kept = ref == null ? null : ref.get();
+        long reused = 0;
+        long fresh = 0;
+        for (int i = 0; i < sizes.length; i++) {
+            reused += Math.max(sizes[i], kept == null ? 0 : kept[i].length);
+            fresh += sizes[i];
+        }
+        float[][] slots = kept;
+        if (kept == null || reused > INTERMEDIATE_CACHE_FLOATS) {
+            slots = new float[sizes.length][0];
+            INTERMEDIATES.set(fresh <= INTERMEDIATE_CACHE_FLOATS ? new SoftReference<>(slots) : null);
+        }
+        for (int i = 0; i < sizes.length; i++) {
+            if (slots[i].length < sizes[i]) {
+                slots[i] = new float[sizes[i]];
+            }
+        }
+        return slots;
     }
 
     /** The [cols, rows] transpose of the [rows, cols] matrix at {@code off} in {@code w} (a new array). */

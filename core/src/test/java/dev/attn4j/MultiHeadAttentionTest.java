@@ -281,6 +281,30 @@ class MultiHeadAttentionTest {
         return y;
     }
 
+    /**
+     * A thread reuses its intermediate arrays across forward calls: a small call after a larger one (whose
+     * arrays are longer and hold its values), and after one with weights, gives the floats a fresh thread gets.
+     */
+    @Test
+    void reusedIntermediatesCarryNothingBetweenCalls() throws Exception {
+        Random rnd = new Random(21);
+        MultiHeadAttention mha = randomMha(rnd, 16, 4, 4, 16, 16, true).build();
+        Tensor small = uniform(rnd, 1, 1, 9, 16);
+        Tensor large = uniform(rnd, 1, 2, 40, 16);
+        float[][] fresh = new float[2][];
+        Thread t = new Thread(() -> {
+            fresh[0] = mha.forward(small, small, small, AttentionMask.none()).data();
+            fresh[1] = mha.forward(small, small, small, AttentionMask.causal()).data();
+        });
+        t.start();
+        t.join();
+        mha.forward(large, large, large, AttentionMask.none());
+        assertArrayEquals(fresh[0], mha.forward(small, small, small, AttentionMask.none()).data());
+        mha.forwardWithWeights(large, large, large, AttentionMask.causal(), false);
+        assertArrayEquals(fresh[1], mha.forward(small, small, small, AttentionMask.causal()).data());
+        assertArrayEquals(fresh[0], mha.forward(small, small, small, AttentionMask.none()).data());
+    }
+
     /** Issue 8: the same inputs on 1, 2, 3 and 8 threads give bitwise-identical results. */
     @Test
     void parallelExecutorIsBitwiseIdenticalToOneThread() throws Exception {
