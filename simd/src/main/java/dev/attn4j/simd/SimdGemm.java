@@ -328,8 +328,8 @@ final class SimdGemm {
         int ncMax = Math.min(ncBlock, roundUp(n, NR));
         // Narrow C (attention's P·V with n = d_head = 64): packing A costs about as much as one pass of tiles
         // over it, and there are only n/NR passes, so the tiles read op(A) in place instead, row by row. (With
-        // ROW_PANELS packing is a row copy; packing anyway measured (N, 64, N) N = 512 / 2048 at time ratio
-        // 1.17 / 1.01 on JDK 17 but 0.91 / 0.84 on JDK 25, so A stays in place.)
+        // ROW_PANELS packing is a row copy; packing anyway measured (N, 64, N) N = 512 / 1024 / 2048 at time
+        // ratio 0.97 / 0.91 / 0.89 on JDK 17 and N = 512 / 2048 at 0.91 / 0.84 on JDK 25, so A stays in place.)
         boolean inPlaceA = readsAInPlace(transA, n);
         int mcMax = Math.min(MC, roundUp(m, MR));
         float[] bp = ws.packedB(Math.min(KC, k) * ncMax);
