@@ -194,9 +194,14 @@ final class SimdFlashAttention {
                         continue;
                     }
                     int jn = Math.min(BC, sc.keyEnd - j0);
+                    // a tile no mask touches (no mask, or a causal one whose limit is past the tile's last key for
+                    // its first row) gets its max from the six-key pass, and softmaxLanes skips its own pass over it
+                    long t0 = (long) j0 - mask.causalOffset() - sc.i0;
+                    boolean unmasked = none || causalOnly && t0 + jn <= 1;
+                    boolean maxTaken = WIDE && unmasked && dk == FIXED_D && kTileLd == FIXED_D;
                     if (dk == FIXED_D && kTileLd == FIXED_D) {
                         if (WIDE) {
-                            scoresFixed6(sc.qt, sc.st, kTile, kTileOff, jn);
+                            scoresFixed6(sc.qt, sc.st, kTile, kTileOff, jn, maxTaken ? sc.tmax : null);
                         } else {
                             scoresFixed(sc.qt, sc.st, kTile, kTileOff, jn);
                         }
@@ -204,11 +209,11 @@ final class SimdFlashAttention {
                         scores(sc.qt, sc.st, dk, kTile, kTileOff, kTileLd, jn);
                     }
                     if (causalOnly) {
-                        causalMask(sc.st, jn, (long) j0 - mask.causalOffset() - sc.i0);
+                        causalMask(sc.st, jn, t0);
                     } else if (!none) {
                         generalMask(sc.st, jn, sc.rows, sc.i0, j0, mask);
                     }
-                    int nAct = onlineSoftmax(sc, jn, sc.rows);
+                    int nAct = onlineSoftmax(sc, jn, sc.rows, maxTaken);
                     if (nAct > 0) {
                         pv(sc, nAct, jn, vTile, vTileOff, vTileLd, dv);
                     }
@@ -416,6 +421,18 @@ final class SimdFlashAttention {
      * 0.99x (JDK 25); 8 heads N = 1024 1.01x, 1.04x.
      */
     static void scoresFixed6(float[] qt, float[] st, float[] k, int kOff, int jn) {
+        scoresFixed6(qt, st, k, kOff, jn, null);
+    }
+
+    /**
+     * {@link #scoresFixed6}, and with {@code tmax} non-null also the tile max of each row into {@code tmax[0 …
+     * BR)}: the blends of {@link #softmaxLanes}' max pass ({@code mx = blend(mx, s, mx < s)}, keys in order), on
+     * the accumulators before they leave the registers, so the same floats without a second pass over the tile.
+     */
+    static void scoresFixed6(float[] qt, float[] st, float[] k, int kOff, int jn, float[] tmax) {
+        // the max is taken whether or not it is stored (12 blends per 768 FMAs): a vector merged from a taken
+        // and a skipped branch could be boxed on every call (PollutedProfilesTest caught it)
+        FloatVector mx0 = V.cast(FloatVector.broadcast(S, NEG_INF)), mx1 = mx0;
         int j = 0;
         for (; j + 6 <= jn; j += 6) {
             int k0 = kOff + j * FIXED_D;
@@ -458,9 +475,32 @@ final class SimdFlashAttention {
             V.cast(a41).intoArray(st, o + 4 * BR + L);
             V.cast(a50).intoArray(st, o + 5 * BR);
             V.cast(a51).intoArray(st, o + 5 * BR + L);
+            mx0 = V.cast(mx0).blend(a00, V.cast(mx0).lt(a00));
+            mx0 = V.cast(mx0).blend(a10, V.cast(mx0).lt(a10));
+            mx0 = V.cast(mx0).blend(a20, V.cast(mx0).lt(a20));
+            mx0 = V.cast(mx0).blend(a30, V.cast(mx0).lt(a30));
+            mx0 = V.cast(mx0).blend(a40, V.cast(mx0).lt(a40));
+            mx0 = V.cast(mx0).blend(a50, V.cast(mx0).lt(a50));
+            mx1 = V.cast(mx1).blend(a01, V.cast(mx1).lt(a01));
+            mx1 = V.cast(mx1).blend(a11, V.cast(mx1).lt(a11));
+            mx1 = V.cast(mx1).blend(a21, V.cast(mx1).lt(a21));
+            mx1 = V.cast(mx1).blend(a31, V.cast(mx1).lt(a31));
+            mx1 = V.cast(mx1).blend(a41, V.cast(mx1).lt(a41));
+            mx1 = V.cast(mx1).blend(a51, V.cast(mx1).lt(a51));
         }
         if (j < jn) {
             scoresFixed(qt, st, k, kOff + j * FIXED_D, jn - j, j * BR);
+        }
+        // the leftover keys' scores, from the tile, in the same order
+        for (; j < jn; j++) {
+            FloatVector x0 = V.cast(FloatVector.fromArray(S, st, j * BR));
+            FloatVector x1 = V.cast(FloatVector.fromArray(S, st, j * BR + L));
+            mx0 = V.cast(mx0).blend(x0, V.cast(mx0).lt(x0));
+            mx1 = V.cast(mx1).blend(x1, V.cast(mx1).lt(x1));
+        }
+        if (tmax != null) {
+            V.cast(mx0).intoArray(tmax, 0);
+            V.cast(mx1).intoArray(tmax, L);
         }
     }
 
@@ -497,9 +537,9 @@ final class SimdFlashAttention {
      * The online-softmax step for one key tile, lanes = rows. Overwrites st with p, updates m, ℓ and
      * α, and lists in act the rows (&lt; rows) that see at least one key of the tile; returns their count.
      */
-    private static int onlineSoftmax(Scratch sc, int jn, int rows) {
+    private static int onlineSoftmax(Scratch sc, int jn, int rows, boolean maxTaken) {
         for (int h = 0; h < BR; h += L) {
-            softmaxLanes(sc, jn, h);
+            softmaxLanes(sc, jn, h, maxTaken);
         }
         int n = 0;
         for (int r = 0; r < rows; r++) {
@@ -515,16 +555,22 @@ final class SimdFlashAttention {
      * m_new), then p = exp(s − m_new) over the tile and its row sums, both through {@link SimdExp#expAffineSum},
      * which takes arrays only (no vector crosses a call).
      */
-    private static void softmaxLanes(Scratch sc, int jn, int h) {
+    private static void softmaxLanes(Scratch sc, int jn, int h, boolean maxTaken) {
         float[] st = sc.st;
         // tile max by compare-and-blend: a NaN score never becomes the max, but it still reaches
-        // ℓ through exp(NaN − m) = NaN, and O/ℓ is then NaN
-        FloatVector mx = V.cast(FloatVector.broadcast(S, NEG_INF));
-        for (int j = 0; j < jn; j++) {
-            FloatVector x = V.cast(FloatVector.fromArray(S, st, j * BR + h));
-            mx = V.cast(mx).blend(x, V.cast(mx).lt(x));
+        // ℓ through exp(NaN − m) = NaN, and O/ℓ is then NaN. The score pass may have taken it already
+        // (scoresFixed6, with the same blends in the same key order)
+        FloatVector mx;
+        if (maxTaken) {
+            mx = V.cast(FloatVector.fromArray(S, sc.tmax, h));
+        } else {
+            mx = V.cast(FloatVector.broadcast(S, NEG_INF));
+            for (int j = 0; j < jn; j++) {
+                FloatVector x = V.cast(FloatVector.fromArray(S, st, j * BR + h));
+                mx = V.cast(mx).blend(x, V.cast(mx).lt(x));
+            }
+            V.cast(mx).intoArray(sc.tmax, h);
         }
-        V.cast(mx).intoArray(sc.tmax, h);
         FloatVector mOld = V.cast(FloatVector.fromArray(S, sc.m, h));
         FloatVector mNew = V.cast(mOld).blend(V.cast(mx), V.cast(mOld).lt(V.cast(mx)));
         // a row that has seen nothing yet keeps m = -∞; subtract 0 then, so exp(-∞ − 0) = 0, not NaN

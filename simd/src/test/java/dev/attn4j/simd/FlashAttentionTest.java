@@ -1,6 +1,7 @@
 package dev.attn4j.simd;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.attn4j.Kernels;
@@ -97,6 +98,44 @@ class FlashAttentionTest {
             float[] six = new float[BC * BR];
             SimdFlashAttention.scoresFixed6(qt, six, k, kOff, jn);
             assertArrayEquals(general, six, "six keys per pass, jn = " + jn);
+        }
+    }
+
+    /**
+     * The six-key pass's tile max (taken where no mask touches the tile) is the max pass's: per row the blends
+     * {@code mx = mx < s ? s : mx} over the keys in order, bitwise, with zero, negative-zero and NaN scores among
+     * them (a NaN never becomes the max; which zero wins depends on the order, which is the same).
+     */
+    @Test
+    void sixKeyPassTakesTheTileMaxOfTheMaxPass() {
+        Random r = new Random(19);
+        float[] qt = gaussian(r, D * BR);
+        for (int c = 0; c < D; c++) {
+            qt[c * BR + 3] = 0f; // row 3: every score ±0
+        }
+        float[] k = gaussian(r, BC * D);
+        for (int c = 0; c < D; c++) {
+            k[5 * D + c] = -0f; // key 5: ±0 for every row
+        }
+        k[7 * D + 11] = Float.NaN; // key 7: NaN for every row
+        for (int jn = 1; jn <= BC; jn++) {
+            float[] st = new float[BC * BR];
+            float[] tmax = new float[BR];
+            SimdFlashAttention.scoresFixed6(qt, st, k, 0, jn, tmax);
+            float[] plain = new float[BC * BR];
+            SimdFlashAttention.scoresFixed6(qt, plain, k, 0, jn);
+            assertArrayEquals(plain, st, "scores, jn = " + jn);
+            for (int row = 0; row < BR; row++) {
+                float mx = Float.NEGATIVE_INFINITY;
+                for (int j = 0; j < jn; j++) {
+                    float x = st[j * BR + row];
+                    if (mx < x) {
+                        mx = x;
+                    }
+                }
+                assertEquals(Float.floatToRawIntBits(mx), Float.floatToRawIntBits(tmax[row]),
+                        "row " + row + ", jn = " + jn + ": " + tmax[row] + " against " + mx);
+            }
         }
     }
 
