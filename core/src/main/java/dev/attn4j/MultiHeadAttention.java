@@ -1,11 +1,10 @@
 package dev.attn4j;
 
-import java.lang.ref.SoftReference;
-
 import dev.attn4j.io.MalformedFileException;
 import dev.attn4j.io.SafeTensors;
 
 import java.io.IOException;
+import java.lang.ref.SoftReference;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -456,7 +455,7 @@ public final class MultiHeadAttention {
         linear(value.data(), b * s, vdim, wv, bv, ekv, v);
 
         float[] attn = scratch[3];
-        float[] weights = mode == Weights.NONE ? null : new float[b * numHeads * l * s];
+        float[] weights = fused ? null : new float[b * numHeads * l * s];
         // The fused kernel streams all of a head's keys and values once per query tile: give it each head as one
         // contiguous [S, headDim] block (head-major copies) rather than a headDim slice of every E_kv-wide row.
         // Measured (E=512, h=8, N=2048, best of 8 s): forward 244 ms with strided slices, 213-218 ms with copies.

@@ -198,8 +198,9 @@ final class SimdFlashAttention {
                     // its first row) gets its max from the six-key pass, and softmaxLanes skips its own pass over it
                     long t0 = (long) j0 - mask.causalOffset() - sc.i0;
                     boolean unmasked = none || causalOnly && t0 + jn <= 1;
-                    boolean maxTaken = WIDE && unmasked && dk == FIXED_D && kTileLd == FIXED_D;
-                    if (dk == FIXED_D && kTileLd == FIXED_D) {
+                    boolean fixedD = dk == FIXED_D && kTileLd == FIXED_D;
+                    boolean maxTaken = WIDE && unmasked && fixedD;
+                    if (fixedD) {
                         if (WIDE) {
                             scoresFixed6(sc.qt, sc.st, kTile, kTileOff, jn, maxTaken ? sc.tmax : null);
                         } else {
@@ -416,18 +417,13 @@ final class SimdFlashAttention {
      * {@link #scoresFixed} with six keys per pass (12 accumulators), for {@link #WIDE}: K's rows at the constant
      * stride {@link #FIXED_D}, so each broadcast addresses its key as a fixed displacement from the one loop
      * index, where {@link #scores} keeps six run-time row offsets live (and spills some). The same chain per
-     * entry as the other score kernels; leftover keys (BC is a multiple of 6, so only a causal tile's cut end)
-     * go through {@link #scoresFixed}. A/B against {@link #scores} on Zen 5: one head N = 2048 1.02x (JDK 17),
-     * 0.99x (JDK 25); 8 heads N = 1024 1.01x, 1.04x.
-     */
-    static void scoresFixed6(float[] qt, float[] st, float[] k, int kOff, int jn) {
-        scoresFixed6(qt, st, k, kOff, jn, null);
-    }
-
-    /**
-     * {@link #scoresFixed6}, and with {@code tmax} non-null also the tile max of each row into {@code tmax[0 …
-     * BR)}: the blends of {@link #softmaxLanes}' max pass ({@code mx = blend(mx, s, mx < s)}, keys in order), on
-     * the accumulators before they leave the registers, so the same floats without a second pass over the tile.
+     * entry as the other score kernels; leftover keys (BC is a multiple of 6, so only at the end of the keys or
+     * at a causal tile's cut) go through {@link #scoresFixed}. A/B against {@link #scores} on Zen 5: one head
+     * N = 2048 1.02x (JDK 17), 0.99x (JDK 25); 8 heads N = 1024 1.01x, 1.04x.
+     *
+     * <p>With {@code tmax} non-null it also writes the tile max of each row into {@code tmax[0 … BR)}: the blends
+     * of {@link #softmaxLanes}' max pass ({@code mx = blend(mx, s, mx < s)}, keys in order), on the accumulators
+     * before they leave the registers, so the same floats without a second pass over the tile.
      */
     static void scoresFixed6(float[] qt, float[] st, float[] k, int kOff, int jn, float[] tmax) {
         // the max is taken whether or not it is stored (12 blends per 768 FMAs): a vector merged from a taken

@@ -492,7 +492,7 @@ final class SimdGemm {
                 float[] ap = ws.packedA(panelOffset(mcMax, kcMax));
                 packA(transA, a, aOff, lda, ic, mc, pc, kc, ap);
                 if (!firstBlock) {
-                    block(kc, ap, cur, mc, 0, nc, c, cOff + ic * ldc + jc, ldc, alpha, beta, mode, ws.tile);
+                    block(kc, ap, cur, mc, nc, c, cOff + ic * ldc + jc, ldc, alpha, beta, mode, ws.tile);
                     return;
                 }
                 for (int g = 0; g * chunk < nc; g++) {
@@ -626,12 +626,19 @@ final class SimdGemm {
         }
     }
 
+    /**
+     * Whether a kernel that leaves raw accumulators writes them straight into C: where C's update would be the
+     * identity (α = 1, β = 0, first depth block: α·acc = acc bitwise); otherwise they go to the scratch tile and
+     * {@link GemmMicroKernels#updateTile} folds them in.
+     */
+    private static boolean straightIntoC(int mode, float alpha) {
+        return RAW_ACCUMULATORS && mode == GemmMicroKernels.FIRST_BETA0 && alpha == 1f;
+    }
+
     /** The micro-kernel of the tile; {@code scratch} is the thread's scratch tile (the split 6×2 form uses it). */
     private static void kernel(int kc, float[] ap, int apOff, float[] bp, int bpOff,
                                float[] c, int cOff, int ldc, float alpha, float beta, int mode, float[] scratch) {
-        // raw accumulators go straight to C where its update would be the identity (α = 1, β = 0, first depth
-        // block: α·acc = acc bitwise), else to the scratch tile for updateTile
-        boolean direct = RAW_ACCUMULATORS && mode == GemmMicroKernels.FIRST_BETA0 && alpha == 1f;
+        boolean direct = straightIntoC(mode, alpha);
         float[] acc = direct ? c : scratch;
         int accOff = direct ? cOff : ACC_OFF;
         int ars = direct ? ldc : NR;
@@ -666,9 +673,7 @@ final class SimdGemm {
     private static void kernelStrided(int kc, float[] a, int aBase, int rs, float[] bp, int bpOff,
                                       float[] c, int cOff, int ldc, float alpha, float beta, int mode,
                                       float[] scratch) {
-        // raw accumulators go straight to C where its update would be the identity (α = 1, β = 0, first depth
-        // block: α·acc = acc bitwise), else to the scratch tile for updateTile
-        boolean direct = RAW_ACCUMULATORS && mode == GemmMicroKernels.FIRST_BETA0 && alpha == 1f;
+        boolean direct = straightIntoC(mode, alpha);
         float[] acc = direct ? c : scratch;
         int accOff = direct ? cOff : ACC_OFF;
         int ars = direct ? ldc : NR;

@@ -96,7 +96,7 @@ class FlashAttentionTest {
             assertArrayEquals(general, fixed, "jn = " + jn);
             assertTrue(fixed[(jn - 1) * BR] != 0f, "the last key's scores were written, jn = " + jn);
             float[] six = new float[BC * BR];
-            SimdFlashAttention.scoresFixed6(qt, six, k, kOff, jn);
+            SimdFlashAttention.scoresFixed6(qt, six, k, kOff, jn, null);
             assertArrayEquals(general, six, "six keys per pass, jn = " + jn);
         }
     }
@@ -123,7 +123,7 @@ class FlashAttentionTest {
             float[] tmax = new float[BR];
             SimdFlashAttention.scoresFixed6(qt, st, k, 0, jn, tmax);
             float[] plain = new float[BC * BR];
-            SimdFlashAttention.scoresFixed6(qt, plain, k, 0, jn);
+            SimdFlashAttention.scoresFixed6(qt, plain, k, 0, jn, null);
             assertArrayEquals(plain, st, "scores, jn = " + jn);
             for (int row = 0; row < BR; row++) {
                 float mx = Float.NEGATIVE_INFINITY;
