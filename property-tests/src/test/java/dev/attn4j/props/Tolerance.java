@@ -116,9 +116,13 @@ final class Tolerance {
         return Math.expm1(2 * d + 1.01 * (s + 2) * (EXP_ERR + EPS * r + 3 * EPS));
     }
 
-    /** Error of one score s_ij = scale·Σ_c q_ic·k_jc: |scale|·γ_{dk+2}·Σ|q||k| + subnormal terms. */
+    /**
+     * Error of one score s_ij = scale·Σ_c q_ic·k_jc: |scale|·γ_{dk+3}·Σ|q||k| + subnormal terms (dk fused
+     * multiply-adds, and up to three roundings of the factor: the fused kernels fold scale·log2 e into q, which
+     * rounds the constant and the product).
+     */
     static double score(float scale, int dk, double absDot) {
-        return Math.abs(scale) * gamma(dk + 2) * absDot + (dk + 2) * SUB * Math.max(1, Math.abs(scale));
+        return Math.abs(scale) * gamma(dk + 3) * absDot + (dk + 3) * SUB * Math.max(1, Math.abs(scale));
     }
 
     /**

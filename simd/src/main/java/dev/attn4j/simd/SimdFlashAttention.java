@@ -24,6 +24,13 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code ℓ' = α·ℓ + Σ_j p_j}, {@code O' = α·O + Σ_j p_j·V_j}; at the end {@code O/ℓ}, or zeros when
  * ℓ = 0 (every key masked).
  *
+ * <p><b>Base 2.</b> The scores are taken in base 2: q is pre-multiplied by {@code scale·log2 e} (and an additive
+ * mask term by log2 e), so that every exp above is a {@code 2^y} ({@link SimdExp#exp2ShiftSum}), whose range
+ * reduction is exact and costs adds instead of fused multiply-adds: 8 operations of the FMA pipes per vector
+ * against 11. The softmax is the same function; the score gets one more rounding (the constant). A/B against the
+ * base-e exp on Zen 5, N = 2048: one head 1.036x the speed, 8 heads 1.027x (JDK 17), one head 1.06x (JDK 25).
+ * Scores or additive terms beyond ±2.3e38 overflow to ±∞ in base 2, where scale·q·k + mask would still be finite.
+ *
  * <p><b>Memory.</b> {@link #QB} query tiles share each pass over the key tiles (so a K/V tile is read
  * from memory once per QB·BR query rows, then from cache). Per-thread scratch of
  * {@code QB·(BR·(dk + dv) + BC·BR)} floats, reused across calls; never anything of size l·s.
@@ -66,6 +73,9 @@ final class SimdFlashAttention {
      */
     static final boolean WIDE = Runtime.version().feature() >= 25 || L >= 16;
     private static final float NEG_INF = Float.NEGATIVE_INFINITY;
+    /** log2 e: scores are taken in base 2 (see {@link #softmaxLanes}). */
+    private static final double LOG2E = 1.4426950408889634;
+    private static final float LOG2E_F = (float) LOG2E;
     private static final float[] IOTA = new float[L];
 
     static {
@@ -148,6 +158,8 @@ final class SimdFlashAttention {
         }
         boolean copyK = spreadK && !wholeK;
         boolean copyV = spreadV && !wholeV;
+        // scores in base 2: q pre-multiplied by scale·log2 e, so that softmaxLanes takes 2^(s − m)
+        float scale2 = (float) (scale * LOG2E);
         boolean none = mask.isNone();
         boolean causalOnly = mask.isCausal() && mask.additive() == null && mask.blocked() == null
                 && mask.keyPadding() == null;
@@ -160,7 +172,7 @@ final class SimdFlashAttention {
                 Scratch sc = tiles[t];
                 sc.i0 = b0 + t * BR;
                 sc.rows = Math.min(BR, l - sc.i0);
-                packQ(sc.qt, q, qOff + sc.i0 * ldq, ldq, sc.rows, dk, scale);
+                packQ(sc.qt, q, qOff + sc.i0 * ldq, ldq, sc.rows, dk, scale2);
                 java.util.Arrays.fill(sc.m, NEG_INF);
                 java.util.Arrays.fill(sc.ell, 0f);
                 java.util.Arrays.fill(sc.o, 0, BR * dv, 0f);
@@ -524,7 +536,7 @@ final class SimdFlashAttention {
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < jn; j++) {
                 int idx = j * BR + r;
-                st[idx] = mask.isMasked(i0 + r, j0 + j) ? NEG_INF : st[idx] + mask.bias(i0 + r, j0 + j);
+                st[idx] = mask.isMasked(i0 + r, j0 + j) ? NEG_INF : Math.fma(mask.bias(i0 + r, j0 + j), LOG2E_F, st[idx]);
             }
         }
     }
@@ -548,8 +560,8 @@ final class SimdFlashAttention {
 
     /**
      * The online-softmax step for the rows h … h+L−1 (lanes = rows): tile max, new running max, α = exp(m_old −
-     * m_new), then p = exp(s − m_new) over the tile and its row sums, both through {@link SimdExp#expAffineSum},
-     * which takes arrays only (no vector crosses a call).
+     * m_new), then p = exp(s − m_new) over the tile and its row sums, both in base 2 through
+     * {@link SimdExp#exp2ShiftSum}, which takes arrays only (no vector crosses a call).
      */
     private static void softmaxLanes(Scratch sc, int jn, int h, boolean maxTaken) {
         float[] st = sc.st;
@@ -572,12 +584,12 @@ final class SimdFlashAttention {
         // a row that has seen nothing yet keeps m = -∞; subtract 0 then, so exp(-∞ − 0) = 0, not NaN
         FloatVector mSub = V.cast(mNew).blend(0f, V.cast(mNew).eq(NEG_INF));
         V.cast(V.cast(mSub).neg()).intoArray(sc.shift, h);
-        // α = exp(m_old − m_sub): exactly 1 when m did not grow (fma(m_old, 1, −m_sub) = m_old − m_sub); one vector
+        // α = 2^(m_old − m_sub): exactly 1 when m did not grow (m_old + (−m_sub) = 0 exactly); one vector
         // through the array exp (its lane sum goes to psum, which the exp of the tile overwrites next)
         V.cast(mOld).intoArray(sc.alpha, h);
-        SimdExp.expAffineSum(sc.alpha, h, L, 1, 1f, 0f, sc.shift, h, sc.psum, h);
+        SimdExp.exp2ShiftSum(sc.alpha, h, L, 1, sc.shift, h, sc.psum, h);
         V.cast(mNew).intoArray(sc.m, h);
-        SimdExp.expAffineSum(st, h, BR, jn, 1f, 0f, sc.shift, h, sc.psum, h);
+        SimdExp.exp2ShiftSum(st, h, BR, jn, sc.shift, h, sc.psum, h);
         V.cast(V.cast(FloatVector.fromArray(S, sc.ell, h)).fma(V.cast(FloatVector.fromArray(S, sc.alpha, h)),
                 V.cast(FloatVector.fromArray(S, sc.psum, h)))).intoArray(sc.ell, h);
     }

@@ -116,4 +116,74 @@ class ExpTest {
             assertEquals(Float.floatToIntBits(out[0]), Float.floatToIntBits(SimdExp.exp(xs[i])), "scalar twin at " + xs[i]);
         }
     }
+
+    /** out = 2^in (one vector), through {@link SimdExp#exp2ShiftSum} with a zero shift. */
+    static void vectorExp2(float[] in, float[] out) {
+        System.arraycopy(in, 0, out, 0, S.length());
+        SimdExp.exp2ShiftSum(out, 0, S.length(), 1, new float[S.length()], 0, new float[S.length()], 0);
+    }
+
+    /** The base-2 exp of the fused attention: every 7th float in [-126, 0], in ulps vs float64 2^y. */
+    @Test
+    void exp2WithinTwoUlps() {
+        int lanes = S.length();
+        float[] xs = new float[lanes];
+        float[] ys = new float[lanes];
+        double worst = 0;
+        float worstX = 0;
+        int fill = 0;
+        for (long b = Float.floatToRawIntBits(-0f); b <= Float.floatToRawIntBits(SimdExp.UNDERFLOW2); b += 7) {
+            xs[fill++] = Float.intBitsToFloat((int) b);
+            if (fill == lanes) {
+                vectorExp2(xs, ys);
+                for (int i = 0; i < lanes; i++) {
+                    double exact = Math.pow(2, xs[i]);
+                    double ulps = Math.abs(ys[i] - exact) / Math.ulp((float) exact);
+                    if (ulps > worst) {
+                        worst = ulps;
+                        worstX = xs[i];
+                    }
+                }
+                fill = 0;
+            }
+        }
+        System.out.printf("SimdExp.exp2ShiftSum: max error %.3f ulps (at y = %s)%n", worst, worstX);
+        assertTrue(worst <= MAX_ULPS, "max error " + worst + " ulps at y = " + worstX);
+    }
+
+    /** Shift per lane and lane sums of the base-2 form, bitwise against its scalar twin; special values. */
+    @Test
+    void exp2ShiftSumsAndSpecialValues() {
+        int l = S.length();
+        java.util.Random rnd = new java.util.Random(5);
+        float[] a = new float[3 * l];
+        float[] shift = new float[l];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = -rnd.nextFloat() * 150f;
+        }
+        for (int i = 0; i < l; i++) {
+            shift[i] = -rnd.nextFloat() * 3f;
+        }
+        a[0] = Float.NEGATIVE_INFINITY;
+        a[1] = Float.NaN;
+        a[2] = -0f;
+        shift[2] = 0f;
+        float[] x = a.clone();
+        float[] sum = new float[l];
+        SimdExp.exp2ShiftSum(x, 0, l, 3, shift, 0, sum, 0);
+        for (int lane = 0; lane < l; lane++) {
+            float s = 0f;
+            for (int v = 0; v < 3; v++) {
+                float e = SimdExp.exp2(a[v * l + lane] + shift[lane]);
+                assertEquals(Float.floatToRawIntBits(e), Float.floatToRawIntBits(x[v * l + lane]), "element " + (v * l + lane));
+                s += e;
+            }
+            assertEquals(Float.floatToRawIntBits(s), Float.floatToRawIntBits(sum[lane]), "sum of lane " + lane);
+        }
+        assertEquals(0f, x[0], 0f, "2^-inf");
+        assertTrue(Float.isNaN(x[1]), "2^NaN");
+        assertEquals(1f, x[2], 0f, "2^-0");
+        assertEquals(0f, SimdExp.exp2(-126.5f), 0f, "below the normal range: flushed to zero");
+        assertEquals(0x1p-126f, SimdExp.exp2(-126f), 0f, "2^-126");
+    }
 }

@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Test;
  * path (gemm → scaledSoftmax → gemm), and for row-wise determinism.
  *
  * <p><b>Error bound</b> (first order, u = 2⁻²⁴). For row i and key j let z_j be the exact score, p_j
- * the exact softmax, and δ_j = (dk + 2)·u·Σ_c|scale·q_ic·k_jc| + u·|additive_ij| the error of the
- * computed score (q pre-multiplied by scale: 1 rounding; the dot product: a chain of dk fused
- * multiply-adds; the additive term: 1 rounding). As in {@link SoftmaxTest}, each p̂_j carries relative
- * error ρ_j = δ_j + δ_max + u|z_j − m| + u·R + 4u (R = range of the visible scores, bounding the
+ * the exact softmax, and δ_j = (dk + 3)·u·Σ_c|scale·q_ic·k_jc| + 2u·|additive_ij| the error of the
+ * computed score, which the kernel takes in base 2 (q pre-multiplied by scale·log2 e: 2 roundings; the dot
+ * product: a chain of dk fused multiply-adds; the additive term times log2 e, added by one FMA: 2 roundings).
+ * As in {@link SoftmaxTest}, each p̂_j carries relative error ρ_j = δ_j + δ_max + u|z_j − m| + u·R + 4u (R = range of the visible scores, bounding the
  * rounding of the running-max differences m_old − m_new, whose sum telescopes; 4u = the 2-ulp exp),
  * and ℓ carries σ = Σ_k p_k ρ_k. On top of that: the O accumulation is a chain of s fused
  * multiply-adds plus one rescale per key tile (T = ⌈s/BC⌉ tiles), each rescale factor α has the exp
@@ -353,7 +353,7 @@ class FlashAttentionTest {
                     mag += Math.abs(t);
                 }
                 z[j] = mask.isMasked(i, j) ? Double.NEGATIVE_INFINITY : p.scale * dot + mask.bias(i, j);
-                delta[j] = (dk + 2) * U * Math.abs(p.scale) * mag + U * Math.abs(mask.bias(i, j));
+                delta[j] = (dk + 3) * U * Math.abs(p.scale) * mag + 2 * U * Math.abs(mask.bias(i, j));
                 if (z[j] > m) {
                     m = z[j];
                     arg = j;
