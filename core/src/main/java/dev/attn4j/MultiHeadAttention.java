@@ -578,25 +578,31 @@ public final class MultiHeadAttention {
     private void linear(float[] x, int rows, int in, float[] wT, float[] bias, int out, float[] y) {
         int panels = (rows + ROW_PANEL - 1) / ROW_PANEL;
         boolean split = (long) rows * in * out >= parallelMinWork;
-        float beta = bias != null ? 1f : 0f;
-        if (bias != null) {
-            splitter.run(panels, split, p -> {
-                for (int i = p * ROW_PANEL; i < Math.min(rows, (p + 1) * ROW_PANEL); i++) {
-                    System.arraycopy(bias, 0, y, i * out, out);
-                }
-            });
-        }
         // one GEMM over all rows, so op(B) = Wᵀ is packed once per depth block (not once per row panel); on
-        // several threads its steps go through the splitter, sharing the packed weights. The kernels' GEMM gives
-        // each element the same floats on any path, so the result does not depend on which runs.
+        // several threads its steps go through the splitter, sharing the packed weights. The bias goes in through
+        // gemmBias: the rows of y set to it, then β = 1, which kernels may do block by block while the rows are in
+        // cache. The kernels give each element the same floats on any path, so the result does not depend on which
+        // runs.
+        Kernels.Steps steps = (count, step) -> splitter.run(count, true, step);
         if (!split || splitter.parallelism() == 1) {
-            kernels.gemm(false, false, rows, out, in, 1f, x, 0, in, wT, 0, out, beta, y, 0, out);
-        } else if (!kernels.gemmInSteps(false, false, rows, out, in, 1f, x, 0, in, wT, 0, out, beta, y, 0, out,
-                (count, step) -> splitter.run(count, true, step))) {
+            if (bias != null) {
+                kernels.gemmBias(false, false, rows, out, in, 1f, x, 0, in, wT, 0, out, bias, 0, y, 0, out);
+            } else {
+                kernels.gemm(false, false, rows, out, in, 1f, x, 0, in, wT, 0, out, 0f, y, 0, out);
+            }
+        } else if (bias != null
+                ? !kernels.gemmBiasInSteps(false, false, rows, out, in, 1f, x, 0, in, wT, 0, out, bias, 0, y, 0, out,
+                        steps)
+                : !kernels.gemmInSteps(false, false, rows, out, in, 1f, x, 0, in, wT, 0, out, 0f, y, 0, out, steps)) {
             splitter.run(panels, true, p -> {
                 int r0 = p * ROW_PANEL;
-                kernels.gemm(false, false, Math.min(ROW_PANEL, rows - r0), out, in, 1f, x, r0 * in, in, wT, 0, out,
-                        beta, y, r0 * out, out);
+                int pr = Math.min(ROW_PANEL, rows - r0);
+                if (bias != null) {
+                    kernels.gemmBias(false, false, pr, out, in, 1f, x, r0 * in, in, wT, 0, out, bias, 0, y, r0 * out,
+                            out);
+                } else {
+                    kernels.gemm(false, false, pr, out, in, 1f, x, r0 * in, in, wT, 0, out, 0f, y, r0 * out, out);
+                }
             });
         }
     }

@@ -121,6 +121,27 @@ public final class ParallelKernels extends Kernels {
         }
     }
 
+    /**
+     * Through the base's {@link Kernels#gemmBiasInSteps} where it has one (each step sets its own rows to the bias);
+     * otherwise the rows are set here and the product is {@link #doGemm} with β = 1, the same floats.
+     */
+    @Override
+    protected void doGemmBias(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float[] bias, int biasOff, float[] c, int cOff, int ldc) {
+        long macs = (long) m * n * Math.max(k, 1);
+        if (parallelism == 1 || macs < MIN_PARALLEL_MACS) {
+            base.gemmBias(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, bias, biasOff, c, cOff, ldc);
+            return;
+        }
+        if (base.gemmBiasInSteps(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, bias, biasOff,
+                c, cOff, ldc, (count, step) -> WorkItems.run(executor, parallelism, count, step))) {
+            return;
+        }
+        fillRows(bias, biasOff, m, n, c, cOff, ldc);
+        doGemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, 1f, c, cOff, ldc);
+    }
+
     @Override
     protected void doScaledSoftmax(int rows, int cols, float scale, float[] x, int xOff, int ldx, ScoreMask mask) {
         if (parallelism == 1 || (long) rows * cols < MIN_PARALLEL_MACS / 16) {

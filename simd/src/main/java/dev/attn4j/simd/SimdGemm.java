@@ -315,10 +315,37 @@ final class SimdGemm {
 
     // ---- packed path ----
 
+    /**
+     * {@code C = α·op(A)·op(B) + bias_j}: the floats of the rows of C set to the bias and then {@link #gemm} with
+     * β = 1 (Kernels.gemmBias); the packed paths set each block's rows just before its first depth block.
+     */
+    static void gemmBias(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                         float[] bias, int biasOff, float[] c, int cOff, int ldc) {
+        if (k == 0 || usesDirectPath(transB, m, n, k)) {
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(bias, biasOff, c, cOff + i * ldc, n);
+            }
+            gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, 1f, c, cOff, ldc);
+        } else {
+            gemmPacked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, 1f, c, cOff, ldc, bias, biasOff);
+        }
+    }
+
     /** The packed path for any shape (k ≥ 1); package-private so tests can pin the path. */
     static void gemmPacked(boolean transA, boolean transB, int m, int n, int k, float alpha,
                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                            float beta, float[] c, int cOff, int ldc) {
+        gemmPacked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null, 0);
+    }
+
+    /**
+     * The packed path; with a bias (β = 1), the rows of each block of C are set to it just before the block's first
+     * depth block, while they are about to be read.
+     */
+    private static void gemmPacked(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                   float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                   float beta, float[] c, int cOff, int ldc, float[] bias, int biasOff) {
         Workspace ws = WORKSPACE.get();
         // Short depth (attention's k = d_head = 64): a tile's work is too short to hide C's cache misses when
         // consecutive tiles sit in different rows, so walk the tiles row-major (C written as sequential rows)
@@ -343,6 +370,9 @@ final class SimdGemm {
                 int mode = GemmMicroKernels.mode(pc, beta);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
+                    if (bias != null && pc == 0) {
+                        setRows(bias, biasOff + jc, ic, mc, nc, c, cOff + jc, ldc);
+                    }
                     if (inPlaceA) {
                         // full MR-row tiles read op(A) where it is; only the last partial one is packed
                         int full = mc / MR * MR;
@@ -444,6 +474,15 @@ final class SimdGemm {
     static boolean gemmShared(boolean transA, boolean transB, int m, int n, int k, float alpha,
                               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                               float beta, float[] c, int cOff, int ldc, Kernels.Steps steps) {
+        return gemmShared(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null, 0,
+                steps);
+    }
+
+    /** {@link #gemmShared}; with a bias (β = 1), each step sets its rows of C to it before its first depth block. */
+    static boolean gemmShared(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float beta, float[] c, int cOff, int ldc, float[] bias, int biasOff,
+                              Kernels.Steps steps) {
         if (k == 0 || usesDirectPath(transB, m, n, k) || k <= SHORT_DEPTH || readsAInPlace(transA, n)) {
             return false;
         }
@@ -488,6 +527,9 @@ final class SimdGemm {
                 }
                 int ic = s < head ? s * mcStep : head * mcStep + (s - head - packs) * tailStep;
                 int mc = Math.min(s < head ? mcStep : tailStep, m - ic);
+                if (bias != null && pc == 0) {
+                    setRows(bias, biasOff + jc, ic, mc, nc, c, cOff + jc, ldc);
+                }
                 Workspace ws = WORKSPACE.get();
                 float[] ap = ws.packedA(panelOffset(mcMax, kcMax));
                 packA(transA, a, aOff, lda, ic, mc, pc, kc, ap);
@@ -594,6 +636,13 @@ final class SimdGemm {
             kernelStrided(kc, a, aBase, rs, bp, jr * kc, c, ci, ldc, alpha, beta, mode, tile);
         } else {
             fringe(kc, a, aBase, rs, bp, jr * kc, MR, nr, c, ci, ldc, alpha, beta, mode, tile);
+        }
+    }
+
+    /** c[cOff + i·ldc + j] = bias[biasOff + j] for rows i in [i0, i0 + rows), j &lt; n. */
+    private static void setRows(float[] bias, int biasOff, int i0, int rows, int n, float[] c, int cOff, int ldc) {
+        for (int i = i0; i < i0 + rows; i++) {
+            System.arraycopy(bias, biasOff, c, cOff + i * ldc, n);
         }
     }
 

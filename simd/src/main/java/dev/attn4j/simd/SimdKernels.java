@@ -43,6 +43,21 @@ public final class SimdKernels extends Kernels {
     }
 
     @Override
+    protected void doGemmBias(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float[] bias, int biasOff, float[] c, int cOff, int ldc) {
+        SimdGemm.gemmBias(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, bias, biasOff, c, cOff, ldc);
+    }
+
+    @Override
+    protected boolean doGemmBiasInSteps(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                        float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                        float[] bias, int biasOff, float[] c, int cOff, int ldc, Steps steps) {
+        return SimdGemm.gemmShared(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, 1f, c, cOff, ldc,
+                bias, biasOff, steps);
+    }
+
+    @Override
     protected void doScaledSoftmax(int rows, int cols, float scale, float[] x, int xOff, int ldx, ScoreMask mask) {
         SimdSoftmax.scaledSoftmax(rows, cols, scale, x, xOff, ldx, mask);
     }
