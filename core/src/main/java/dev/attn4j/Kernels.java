@@ -186,6 +186,131 @@ public abstract class Kernels {
         return work;
     }
 
+    /**
+     * The right-hand matrix of many products, prepared once (a layer's weights): op(B), k×n, copied at the call of
+     * {@link #pack} (later changes to the source array do not reach it) into plain row-major form and, for the
+     * kernel set that packed it, into that set's own layout, so that its products skip packing B.
+     */
+    public static final class PackedMatrix {
+        private final Kernels owner;
+        private final int k;
+        private final int n;
+        private final float[] plain;
+        private final Object form;
+
+        private PackedMatrix(Kernels owner, int k, int n, float[] plain, Object form) {
+            this.owner = owner;
+            this.k = k;
+            this.n = n;
+            this.plain = plain;
+            this.form = form;
+        }
+
+        /** k, the rows of op(B). */
+        public int rows() {
+            return k;
+        }
+
+        /** n, the columns of op(B). */
+        public int cols() {
+            return n;
+        }
+    }
+
+    /**
+     * op(B) prepared for {@link #gemm(boolean, int, float, float[], int, int, PackedMatrix, float[], int, float[], int,
+     * int)}: B is stored as in {@link #gemm} (k×n with ldb ≥ n, or n×k with ldb ≥ k when transposed).
+     *
+     * @throws NullPointerException     if b is null
+     * @throws IllegalArgumentException if a dimension is negative or the view does not fit b
+     */
+    public final PackedMatrix pack(boolean transB, int k, int n, float[] b, int bOff, int ldb) {
+        Objects.requireNonNull(b, "b");
+        checkDims("pack", "k", k, "n", n, "k", k);
+        checkView("pack", "b", b.length, bOff, ldb, transB ? n : k, transB ? k : n);
+        float[] plain = new float[k * n];
+        for (int p = 0; p < k; p++) {
+            for (int j = 0; j < n; j++) {
+                plain[p * n + j] = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+            }
+        }
+        return new PackedMatrix(this, k, n, plain, k == 0 || n == 0 ? null : doPack(plain, k, n));
+    }
+
+    /** This kernel set's own layout of op(B), given as plain row-major k×n (k, n ≥ 1); null (the default): none. */
+    protected Object doPack(float[] plain, int k, int n) {
+        return null;
+    }
+
+    /**
+     * {@code c_ij = α·Σ_p op(A)_ip·b_pj (+ bias_j)} with a prepared B: the floats of {@link #gemmBias} (bias not null)
+     * or {@link #gemm} with β = 0 (bias null) on op(B) as it was packed. A matrix packed by another kernel set is
+     * used in its plain form.
+     *
+     * @throws NullPointerException     if a, b or c is null
+     * @throws IllegalArgumentException as {@link #gemmBias}
+     */
+    public final void gemm(boolean transA, int m, float alpha, float[] a, int aOff, int lda, PackedMatrix b,
+                           float[] bias, int biasOff, float[] c, int cOff, int ldc) {
+        if (checkPacked(transA, m, a, aOff, lda, b, bias, biasOff, c, cOff, ldc)) {
+            doGemmPacked(transA, m, b.n, b.k, alpha, a, aOff, lda, b, b.owner == this ? b.form : null, bias, biasOff,
+                    c, cOff, ldc);
+        }
+    }
+
+    /**
+     * The product with a prepared B with the kernel set's own steps run through {@code steps}, as
+     * {@link #gemmInSteps} is to {@link #gemm}: the same floats, or false, having written nothing, when this kernel
+     * set has no such path.
+     */
+    public final boolean gemmInSteps(boolean transA, int m, float alpha, float[] a, int aOff, int lda, PackedMatrix b,
+                                     float[] bias, int biasOff, float[] c, int cOff, int ldc, Steps steps) {
+        Objects.requireNonNull(steps, "steps");
+        if (!checkPacked(transA, m, a, aOff, lda, b, bias, biasOff, c, cOff, ldc)) {
+            return true;
+        }
+        return doGemmPackedInSteps(transA, m, b.n, b.k, alpha, a, aOff, lda, b, b.owner == this ? b.form : null,
+                bias, biasOff, c, cOff, ldc, steps);
+    }
+
+    /**
+     * The product with a prepared B after its checks (m, n ≥ 1); {@code form} is this set's layout from
+     * {@link #doPack}, or null. By default, the plain form through gemmBias or gemm.
+     */
+    protected void doGemmPacked(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                                PackedMatrix b, Object form, float[] bias, int biasOff, float[] c, int cOff, int ldc) {
+        if (bias != null) {
+            doGemmBias(transA, false, m, n, k, alpha, a, aOff, lda, b.plain, 0, n, bias, biasOff, c, cOff, ldc);
+        } else {
+            doGemm(transA, false, m, n, k, alpha, a, aOff, lda, b.plain, 0, n, 0f, c, cOff, ldc);
+        }
+    }
+
+    /** {@link #gemmInSteps(boolean, int, float, float[], int, int, PackedMatrix, float[], int, float[], int, int,
+     * Steps)} after its checks; by default, the plain form through the steps of gemmBias or gemm. */
+    protected boolean doGemmPackedInSteps(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff,
+                                          int lda, PackedMatrix b, Object form, float[] bias, int biasOff,
+                                          float[] c, int cOff, int ldc, Steps steps) {
+        return bias != null
+                ? doGemmBiasInSteps(transA, false, m, n, k, alpha, a, aOff, lda, b.plain, 0, n, bias, biasOff, c,
+                        cOff, ldc, steps)
+                : doGemmInSteps(transA, false, m, n, k, alpha, a, aOff, lda, b.plain, 0, n, 0f, c, cOff, ldc, steps);
+    }
+
+    /** The checks of the products with a prepared B; false when C is empty. */
+    private static boolean checkPacked(boolean transA, int m, float[] a, int aOff, int lda, PackedMatrix b,
+                                       float[] bias, int biasOff, float[] c, int cOff, int ldc) {
+        Objects.requireNonNull(b, "b");
+        return bias != null
+                ? checkGemmBias(transA, false, m, b.n, b.k, a, aOff, lda, b.plain, 0, b.n, bias, biasOff, c, cOff, ldc)
+                : checkGemm(transA, false, m, b.n, b.k, a, aOff, lda, b.plain, 0, b.n, c, cOff, ldc);
+    }
+
+    /** The plain row-major op(B) of a packed matrix, for kernel sets that pass it on. */
+    protected static float[] plain(PackedMatrix b) {
+        return b.plain;
+    }
+
     /** The checks of {@link #gemm}; false when C is empty (nothing to compute). */
     private static boolean checkGemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
                                      float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {

@@ -50,10 +50,10 @@ public final class MultiHeadAttention {
     private final int kdim;
     private final int vdim;
     /** Wᵀ of each projection, [in, out]. */
-    private final float[] wq;
-    private final float[] wk;
-    private final float[] wv;
-    private final float[] wo;
+    private final Kernels.PackedMatrix wq;
+    private final Kernels.PackedMatrix wk;
+    private final Kernels.PackedMatrix wv;
+    private final Kernels.PackedMatrix wo;
     private final float[] bq;
     private final float[] bk;
     private final float[] bv;
@@ -93,19 +93,20 @@ public final class MultiHeadAttention {
         this.vdim = b.vdim;
         int e = embedDim;
         int ekv = kvHeads * headDim;
-        // Projection weights are kept transposed, Wᵀ [in, out], so every projection is a plain x·Wᵀ = gemm NN:
-        // a decode step (one row) then streams Wᵀ row by row on the GEMV path instead of packing W each call.
+        // Projection weights are kept as Wᵀ [in, out] prepared once by the kernels (Kernels.pack), so every
+        // projection is x·Wᵀ without packing the weights again: a decode step (one row) streams Wᵀ row by row on the
+        // GEMV path, and longer inputs skip the packing of Wᵀ, about a tenth of a 128 × 512 · 512 × 512 product.
         if (b.inProjWeight != null) {
             float[] w = b.inProjWeight.data();
-            wq = transpose(w, 0, e, e);
-            wk = transpose(w, e * e, ekv, e);
-            wv = transpose(w, e * e + ekv * e, ekv, e);
+            wq = kernels.pack(true, e, e, w, 0, e);
+            wk = kernels.pack(true, e, ekv, w, e * e, e);
+            wv = kernels.pack(true, e, ekv, w, e * e + ekv * e, e);
         } else {
-            wq = transpose(b.qProjWeight.data(), 0, e, e);
-            wk = transpose(b.kProjWeight.data(), 0, ekv, kdim);
-            wv = transpose(b.vProjWeight.data(), 0, ekv, vdim);
+            wq = kernels.pack(true, e, e, b.qProjWeight.data(), 0, e);
+            wk = kernels.pack(true, kdim, ekv, b.kProjWeight.data(), 0, kdim);
+            wv = kernels.pack(true, vdim, ekv, b.vProjWeight.data(), 0, vdim);
         }
-        wo = transpose(b.outProjWeight.data(), 0, e, e);
+        wo = kernels.pack(true, e, e, b.outProjWeight.data(), 0, e);
         if (b.bias) {
             float[] ib = b.inProjBias.data();
             bq = Arrays.copyOfRange(ib, 0, e);
@@ -563,46 +564,21 @@ public final class MultiHeadAttention {
         return slots;
     }
 
-    /** The [cols, rows] transpose of the [rows, cols] matrix at {@code off} in {@code w} (a new array). */
-    private static float[] transpose(float[] w, int off, int rows, int cols) {
-        float[] t = new float[rows * cols];
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                t[j * rows + i] = w[off + i * cols + j];
-            }
-        }
-        return t;
-    }
-
-    /** y = x·Wᵀ + b for {@code rows} rows of x [rows, in]; wT is Wᵀ [in, out]; y [rows, out] is overwritten. */
-    private void linear(float[] x, int rows, int in, float[] wT, float[] bias, int out, float[] y) {
+    /** y = x·Wᵀ + b for {@code rows} rows of x [rows, in]; wT is Wᵀ [in, out], packed; y [rows, out] is overwritten. */
+    private void linear(float[] x, int rows, int in, Kernels.PackedMatrix wT, float[] bias, int out, float[] y) {
         int panels = (rows + ROW_PANEL - 1) / ROW_PANEL;
         boolean split = (long) rows * in * out >= parallelMinWork;
-        // one GEMM over all rows, so op(B) = Wᵀ is packed once per depth block (not once per row panel); on
-        // several threads its steps go through the splitter, sharing the packed weights. The bias goes in through
-        // gemmBias: the rows of y set to it, then β = 1, which kernels may do block by block while the rows are in
-        // cache. The kernels give each element the same floats on any path, so the result does not depend on which
-        // runs.
-        Kernels.Steps steps = (count, step) -> splitter.run(count, true, step);
+        // one GEMM over all rows with the weights packed once (Kernels.pack); on several threads its steps go through
+        // the splitter. The bias goes in as gemmBias does: the rows of y set to it, then β = 1, which kernels may do
+        // block by block while the rows are in cache. The kernels give each element the same floats on any path, so
+        // the result does not depend on which runs.
         if (!split || splitter.parallelism() == 1) {
-            if (bias != null) {
-                kernels.gemmBias(false, false, rows, out, in, 1f, x, 0, in, wT, 0, out, bias, 0, y, 0, out);
-            } else {
-                kernels.gemm(false, false, rows, out, in, 1f, x, 0, in, wT, 0, out, 0f, y, 0, out);
-            }
-        } else if (bias != null
-                ? !kernels.gemmBiasInSteps(false, false, rows, out, in, 1f, x, 0, in, wT, 0, out, bias, 0, y, 0, out,
-                        steps)
-                : !kernels.gemmInSteps(false, false, rows, out, in, 1f, x, 0, in, wT, 0, out, 0f, y, 0, out, steps)) {
+            kernels.gemm(false, rows, 1f, x, 0, in, wT, bias, 0, y, 0, out);
+        } else if (!kernels.gemmInSteps(false, rows, 1f, x, 0, in, wT, bias, 0, y, 0, out,
+                (count, step) -> splitter.run(count, true, step))) {
             splitter.run(panels, true, p -> {
                 int r0 = p * ROW_PANEL;
-                int pr = Math.min(ROW_PANEL, rows - r0);
-                if (bias != null) {
-                    kernels.gemmBias(false, false, pr, out, in, 1f, x, r0 * in, in, wT, 0, out, bias, 0, y, r0 * out,
-                            out);
-                } else {
-                    kernels.gemm(false, false, pr, out, in, 1f, x, r0 * in, in, wT, 0, out, 0f, y, r0 * out, out);
-                }
+                kernels.gemm(false, Math.min(ROW_PANEL, rows - r0), 1f, x, r0 * in, in, wT, bias, 0, y, r0 * out, out);
             });
         }
     }

@@ -142,6 +142,30 @@ public final class ParallelKernels extends Kernels {
         doGemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, 1f, c, cOff, ldc);
     }
 
+    /** The base's own packed form, kept as this set's form: products with it go to the base. */
+    @Override
+    protected Object doPack(float[] plain, int k, int n) {
+        return base.pack(false, k, n, plain, 0, n);
+    }
+
+    @Override
+    protected void doGemmPacked(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                                PackedMatrix b, Object form, float[] bias, int biasOff, float[] c, int cOff, int ldc) {
+        long macs = (long) m * n * Math.max(k, 1);
+        if (form instanceof PackedMatrix) {
+            PackedMatrix own = (PackedMatrix) form;
+            if (parallelism == 1 || macs < MIN_PARALLEL_MACS) {
+                base.gemm(transA, m, alpha, a, aOff, lda, own, bias, biasOff, c, cOff, ldc);
+                return;
+            }
+            if (base.gemmInSteps(transA, m, alpha, a, aOff, lda, own, bias, biasOff, c, cOff, ldc,
+                    (count, step) -> WorkItems.run(executor, parallelism, count, step))) {
+                return;
+            }
+        }
+        super.doGemmPacked(transA, m, n, k, alpha, a, aOff, lda, b, form, bias, biasOff, c, cOff, ldc);
+    }
+
     @Override
     protected void doScaledSoftmax(int rows, int cols, float scale, float[] x, int xOff, int ldx, ScoreMask mask) {
         if (parallelism == 1 || (long) rows * cols < MIN_PARALLEL_MACS / 16) {

@@ -328,15 +328,59 @@ final class SimdGemm {
             }
             gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, 1f, c, cOff, ldc);
         } else {
-            gemmPacked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, 1f, c, cOff, ldc, bias, biasOff);
+            gemmPacked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, 1f, c, cOff, ldc, bias, biasOff, null);
         }
+    }
+
+    /**
+     * op(B) packed once for {@link #gemmPrepacked}, from its plain row-major form (k×n, k, n ≥ 1): every depth block
+     * of KC rows packed over all n columns as {@link #packB} packs a block (column micro-panel jr at {@code jr·kc}),
+     * the block starting at {@link #prepackedBase}, a multiple of its depth, so that a block's micro-panels are
+     * addressed by a whole column shift.
+     */
+    static float[] prepack(float[] plain, int k, int n) {
+        int lastPc = (k - 1) / KC * KC;
+        long size = (long) prepackedBase(lastPc, k, n) + (long) (k - lastPc) * roundUp(n, NR);
+        if (size > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("pack: op(B) of " + k + " × " + n + " is too large to pack");
+        }
+        float[] pre = new float[(int) size];
+        for (int pc = 0; pc < k; pc += KC) {
+            packB(false, plain, 0, n, pc, Math.min(KC, k - pc), 0, n, pre, prepackedBase(pc, k, n));
+        }
+        return pre;
+    }
+
+    /** Where depth block pc starts in {@link #prepack}'s layout: after the blocks before it, rounded up to its depth. */
+    static int prepackedBase(int pc, int k, int n) {
+        int kc = Math.min(KC, k - pc);
+        long after = (long) pc * roundUp(n, NR);
+        return (int) ((after + kc - 1) / kc * kc);
+    }
+
+    /**
+     * {@code C = α·op(A)·B (+ bias)} with B prepacked ({@link #prepack}; k, n ≥ 1): the floats of {@link #gemm} (β = 0)
+     * or {@link #gemmBias} on the plain B; the packed paths skip packing B, the others use the plain form.
+     */
+    static void gemmPrepacked(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                              float[] plain, float[] pre, float[] bias, int biasOff, float[] c, int cOff, int ldc) {
+        if (usesDirectPath(false, m, n, k)) {
+            if (bias != null) {
+                gemmBias(transA, false, m, n, k, alpha, a, aOff, lda, plain, 0, n, bias, biasOff, c, cOff, ldc);
+            } else {
+                gemm(transA, false, m, n, k, alpha, a, aOff, lda, plain, 0, n, 0f, c, cOff, ldc);
+            }
+            return;
+        }
+        gemmPacked(transA, false, m, n, k, alpha, a, aOff, lda, plain, 0, n, bias != null ? 1f : 0f, c, cOff, ldc,
+                bias, biasOff, pre);
     }
 
     /** The packed path for any shape (k ≥ 1); package-private so tests can pin the path. */
     static void gemmPacked(boolean transA, boolean transB, int m, int n, int k, float alpha,
                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                            float beta, float[] c, int cOff, int ldc) {
-        gemmPacked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null, 0);
+        gemmPacked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null, 0, null);
     }
 
     /**
@@ -345,7 +389,8 @@ final class SimdGemm {
      */
     private static void gemmPacked(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                    float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                   float beta, float[] c, int cOff, int ldc, float[] bias, int biasOff) {
+                                   float beta, float[] c, int cOff, int ldc, float[] bias, int biasOff,
+                                   float[] pre) {
         Workspace ws = WORKSPACE.get();
         // Short depth (attention's k = d_head = 64): a tile's work is too short to hide C's cache misses when
         // consecutive tiles sit in different rows, so walk the tiles row-major (C written as sequential rows)
@@ -359,14 +404,20 @@ final class SimdGemm {
         // ratio 0.97 / 0.91 / 0.89 on JDK 17 and N = 512 / 2048 at 0.91 / 0.84 on JDK 25, so A stays in place.)
         boolean inPlaceA = readsAInPlace(transA, n);
         int mcMax = Math.min(MC, roundUp(m, MR));
-        float[] bp = ws.packedB(Math.min(KC, k) * ncMax);
+        float[] bp = pre != null ? pre : ws.packedB(Math.min(KC, k) * ncMax);
         float[] ap = ws.packedA(panelOffset(mcMax, Math.min(KC, k)));
         float[] tile = ws.tile;
         for (int jc = 0; jc < n; jc += ncBlock) {
             int nc = Math.min(ncBlock, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp, 0);
+                // B's micro-panel at column jr of this block: bp[(jr + shift)·kc …] (see prepack)
+                int shift = 0;
+                if (pre != null) {
+                    shift = prepackedBase(pc, k, n) / kc + jc;
+                } else {
+                    packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp, 0);
+                }
                 int mode = GemmMicroKernels.mode(pc, beta);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
@@ -380,19 +431,19 @@ final class SimdGemm {
                             packA(transA, a, aOff, lda, ic + full, mc - full, pc, kc, ap);
                         }
                         int aBlock = aOff + ic * lda + pc;
-                        int cBlock = cOff + ic * ldc + jc;
+                        int cBlock = cOff + ic * ldc + jc - shift;
                         if (shortDepth) {
                             for (int ir = 0; ir < mc; ir += MR) {
                                 for (int jr = 0; jr < nc; jr += NR) {
-                                    tileOfRows(kc, a, aBlock, lda, ap, full, ir, mc, bp, jr, Math.min(NR, nc - jr),
-                                            c, cBlock, ldc, alpha, beta, mode, tile);
+                                    tileOfRows(kc, a, aBlock, lda, ap, full, ir, mc, bp, jr + shift,
+                                            Math.min(NR, nc - jr), c, cBlock, ldc, alpha, beta, mode, tile);
                                 }
                             }
                         } else {
                             for (int jr = 0; jr < nc; jr += NR) {
                                 int nr = Math.min(NR, nc - jr);
                                 for (int ir = 0; ir < mc; ir += MR) {
-                                    tileOfRows(kc, a, aBlock, lda, ap, full, ir, mc, bp, jr, nr,
+                                    tileOfRows(kc, a, aBlock, lda, ap, full, ir, mc, bp, jr + shift, nr,
                                             c, cBlock, ldc, alpha, beta, mode, tile);
                                 }
                             }
@@ -404,12 +455,13 @@ final class SimdGemm {
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
                             for (int jr = 0; jr < nc; jr += NR) {
-                                tile(kc, ap, ir, bp, jr, mr, Math.min(NR, nc - jr),
+                                tile(kc, ap, ir, bp, jr + shift, mr, Math.min(NR, nc - jr),
                                         c, cOff + (ic + ir) * ldc + jc + jr, ldc, alpha, beta, mode, tile);
                             }
                         }
                     } else {
-                        block(kc, ap, bp, mc, nc, c, cOff + ic * ldc + jc, ldc, alpha, beta, mode, tile);
+                        block(kc, ap, bp, mc, shift, nc + shift, c, cOff + ic * ldc + jc - shift, ldc, alpha, beta,
+                                mode, tile);
                     }
                 }
             }
@@ -483,13 +535,26 @@ final class SimdGemm {
                               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                               float beta, float[] c, int cOff, int ldc, float[] bias, int biasOff,
                               Kernels.Steps steps) {
+        return gemmShared(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, bias,
+                biasOff, null, steps);
+    }
+
+    /**
+     * {@link #gemmShared} with op(B) prepacked ({@link #prepack}, op(B) = b as given, not transposed) when pre is not
+     * null: no packing steps, every block's micro-panels read from pre.
+     */
+    static boolean gemmShared(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float beta, float[] c, int cOff, int ldc, float[] bias, int biasOff, float[] pre,
+                              Kernels.Steps steps) {
         if (k == 0 || usesDirectPath(transB, m, n, k) || k <= SHORT_DEPTH || readsAInPlace(transA, n)) {
             return false;
         }
         int ncMax = Math.min(NC, roundUp(n, NR));
         int kcMax = Math.min(KC, k);
         Workspace own = WORKSPACE.get();
-        float[][] bp = {own.packedB(kcMax * ncMax), own.nextPackedB(kcMax * ncMax)};
+        float[][] bp = pre != null ? new float[][] {pre, pre}
+                : new float[][] {own.packedB(kcMax * ncMax), own.nextPackedB(kcMax * ncMax)};
         // half-height row blocks: twice the steps to balance between threads of unequal speed; the last rows (at
         // least one block's worth) go in blocks of TAIL_TILES row tiles, run last, so that threads finish a depth
         // block within a short step of each other (the bits do not depend on the block heights)
@@ -518,8 +583,11 @@ final class SimdGemm {
             float[] cur = bp[t & 1];
             float[] next = bp[(t + 1) & 1];
             int tn = t + 1;
-            int packs = t < last ? packSteps(n, tn, depthBlocks, chunk) : 0;
-            boolean firstBlock = t == 0;
+            int packs = t < last && pre == null ? packSteps(n, tn, depthBlocks, chunk) : 0;
+            boolean firstBlock = t == 0 && pre == null;
+            // B's micro-panel at column jr of this block: cur[(jr + shift)·kc …] (prepacked, see prepack), or
+            // cur[jr·kc …]
+            int shift = pre != null ? prepackedBase(pc, k, n) / kc + jc : 0;
             steps.run(head + packs + tail, s -> {
                 if (s >= head && s < head + packs) {
                     packStep(transB, b, bOff, ldb, k, n, tn, depthBlocks, chunk, s - head, next);
@@ -534,7 +602,8 @@ final class SimdGemm {
                 float[] ap = ws.packedA(panelOffset(mcMax, kcMax));
                 packA(transA, a, aOff, lda, ic, mc, pc, kc, ap);
                 if (!firstBlock) {
-                    block(kc, ap, cur, mc, nc, c, cOff + ic * ldc + jc, ldc, alpha, beta, mode, ws.tile);
+                    block(kc, ap, cur, mc, shift, nc + shift, c, cOff + ic * ldc + jc - shift, ldc, alpha, beta, mode,
+                            ws.tile);
                     return;
                 }
                 for (int g = 0; g * chunk < nc; g++) {

@@ -58,6 +58,34 @@ public final class SimdKernels extends Kernels {
     }
 
     @Override
+    protected Object doPack(float[] plain, int k, int n) {
+        return SimdGemm.prepack(plain, k, n);
+    }
+
+    @Override
+    protected void doGemmPacked(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                                PackedMatrix b, Object form, float[] bias, int biasOff, float[] c, int cOff, int ldc) {
+        if (!(form instanceof float[]) || k == 0) {
+            super.doGemmPacked(transA, m, n, k, alpha, a, aOff, lda, b, form, bias, biasOff, c, cOff, ldc);
+            return;
+        }
+        SimdGemm.gemmPrepacked(transA, m, n, k, alpha, a, aOff, lda, plain(b), (float[]) form, bias, biasOff, c, cOff,
+                ldc);
+    }
+
+    @Override
+    protected boolean doGemmPackedInSteps(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff,
+                                          int lda, PackedMatrix b, Object form, float[] bias, int biasOff,
+                                          float[] c, int cOff, int ldc, Steps steps) {
+        if (!(form instanceof float[])) {
+            return super.doGemmPackedInSteps(transA, m, n, k, alpha, a, aOff, lda, b, form, bias, biasOff, c, cOff,
+                    ldc, steps);
+        }
+        return SimdGemm.gemmShared(transA, false, m, n, k, alpha, a, aOff, lda, plain(b), 0, n, bias != null ? 1f : 0f,
+                c, cOff, ldc, bias, biasOff, (float[]) form, steps);
+    }
+
+    @Override
     protected void doScaledSoftmax(int rows, int cols, float scale, float[] x, int xOff, int ldx, ScoreMask mask) {
         SimdSoftmax.scaledSoftmax(rows, cols, scale, x, xOff, ldx, mask);
     }
