@@ -220,7 +220,9 @@ final class SimdExp {
      * affine step is one add. Per vector: 8 multiplies or FMAs (against 11) and 5 adds, which have their own pipes
      * on current x86 and Arm cores. Accuracy ({@code ExpTest}, every 7th float in [-126, 0]): within 2 ulps of
      * the float64 2^y (1.44 measured for the polynomial part); 1 for 0; +0 for −∞ and for y &lt; −126 (results
-     * that would be subnormal flushed to zero); NaN for NaN.
+     * that would be subnormal flushed to zero); NaN for NaN. Its last steps (2^n from the exponent bits, the
+     * flush, the lane sums) are those of {@link #expAffineSum}, written out again for the reason given there: a
+     * vector handed to a method C2 leaves out of line is boxed.
      */
     static void exp2ShiftSum(float[] a, int off, int stride, int count, float[] shiftVec, int shiftOff,
                              float[] sum, int sumOff) {

@@ -53,21 +53,31 @@ class ExpTest {
     /** Every 7th float in [ln(MIN_NORMAL), 0] (about 160 million arguments), in ulps vs float64 exp. */
     @Test
     void withinTwoUlpsOfMathExp() {
+        double[] worst = worstUlps(SimdExp.UNDERFLOW, ExpTest::vectorExp, Math::exp);
+        System.out.printf("SimdExp: max error %.3f ulps (at x = %s)%n", worst[0], (float) worst[1]);
+        assertTrue(worst[0] <= MAX_ULPS, "max error " + worst[0] + " ulps at x = " + (float) worst[1]);
+    }
+
+    /**
+     * The largest error in ulps of {@code vector} against {@code exact} over every 7th float in [lowest, 0], and
+     * where: {worst, argument}.
+     */
+    static double[] worstUlps(float lowest, java.util.function.BiConsumer<float[], float[]> vector,
+                              java.util.function.DoubleUnaryOperator exact) {
         int lanes = S.length();
         float[] xs = new float[lanes];
         float[] ys = new float[lanes];
         double worst = 0;
         float worstX = 0;
-        int from = Float.floatToRawIntBits(-0f);            // 0x80000000: bits of negative floats grow with |x|
-        int to = Float.floatToRawIntBits(SimdExp.UNDERFLOW);
         int fill = 0;
-        for (long b = from; b <= to; b += 7) {
+        // bits of negative floats grow with |x|: from -0 (0x80000000) to lowest
+        for (long b = Float.floatToRawIntBits(-0f); b <= Float.floatToRawIntBits(lowest); b += 7) {
             xs[fill++] = Float.intBitsToFloat((int) b);
             if (fill == lanes) {
-                vectorExp(xs, ys);
+                vector.accept(xs, ys);
                 for (int i = 0; i < lanes; i++) {
-                    double exact = Math.exp(xs[i]);
-                    double ulps = Math.abs(ys[i] - exact) / Math.ulp((float) exact);
+                    double e = exact.applyAsDouble(xs[i]);
+                    double ulps = Math.abs(ys[i] - e) / Math.ulp((float) e);
                     if (ulps > worst) {
                         worst = ulps;
                         worstX = xs[i];
@@ -76,8 +86,7 @@ class ExpTest {
                 fill = 0;
             }
         }
-        System.out.printf("SimdExp: max error %.3f ulps (at x = %s)%n", worst, worstX);
-        assertTrue(worst <= MAX_ULPS, "max error " + worst + " ulps at x = " + worstX);
+        return new double[] {worst, worstX};
     }
 
     @Test
@@ -126,29 +135,9 @@ class ExpTest {
     /** The base-2 exp of the fused attention: every 7th float in [-126, 0], in ulps vs float64 2^y. */
     @Test
     void exp2WithinTwoUlps() {
-        int lanes = S.length();
-        float[] xs = new float[lanes];
-        float[] ys = new float[lanes];
-        double worst = 0;
-        float worstX = 0;
-        int fill = 0;
-        for (long b = Float.floatToRawIntBits(-0f); b <= Float.floatToRawIntBits(SimdExp.UNDERFLOW2); b += 7) {
-            xs[fill++] = Float.intBitsToFloat((int) b);
-            if (fill == lanes) {
-                vectorExp2(xs, ys);
-                for (int i = 0; i < lanes; i++) {
-                    double exact = Math.pow(2, xs[i]);
-                    double ulps = Math.abs(ys[i] - exact) / Math.ulp((float) exact);
-                    if (ulps > worst) {
-                        worst = ulps;
-                        worstX = xs[i];
-                    }
-                }
-                fill = 0;
-            }
-        }
-        System.out.printf("SimdExp.exp2ShiftSum: max error %.3f ulps (at y = %s)%n", worst, worstX);
-        assertTrue(worst <= MAX_ULPS, "max error " + worst + " ulps at y = " + worstX);
+        double[] worst = worstUlps(SimdExp.UNDERFLOW2, ExpTest::vectorExp2, y -> Math.pow(2, y));
+        System.out.printf("SimdExp.exp2ShiftSum: max error %.3f ulps (at y = %s)%n", worst[0], (float) worst[1]);
+        assertTrue(worst[0] <= MAX_ULPS, "max error " + worst[0] + " ulps at y = " + (float) worst[1]);
     }
 
     /** Shift per lane and lane sums of the base-2 form, bitwise against its scalar twin; special values. */

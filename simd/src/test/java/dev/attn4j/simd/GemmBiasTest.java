@@ -7,13 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.attn4j.Kernels;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ForkJoinPool;
-import java.util.function.IntConsumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -39,51 +35,6 @@ class GemmBiasTest {
             {70, SimdGemm.NC + 3, SimdGemm.KC + 5, 0, 1}, {130, 77, 200, 0, 0}};
     }
 
-    private static float[] random(SplittableRandom r, int len) {
-        float[] x = new float[len];
-        for (int i = 0; i < len; i++) {
-            x[i] = (float) (r.nextDouble() - 0.5);
-        }
-        return x;
-    }
-
-    private static final class Problem {
-        final int m, n, k, aOff = 3, bOff = 5, biasOff = 2, cOff = 7, lda, ldb, ldc;
-        final boolean ta, tb;
-        final float[] a, b, bias, c0;
-
-        Problem(int[] s, SplittableRandom r) {
-            m = s[0];
-            n = s[1];
-            k = s[2];
-            ta = s[3] == 1;
-            tb = s[4] == 1;
-            lda = (ta ? m : k) + 2;
-            ldb = (tb ? k : n) + 1;
-            ldc = n + 4;
-            a = random(r, aOff + (ta ? k : m) * lda);
-            b = random(r, bOff + (tb ? n : k) * ldb);
-            bias = random(r, biasOff + n + 3);
-            c0 = new float[cOff + m * ldc];
-            Arrays.fill(c0, Float.NaN); // never read: overwritten by the bias first
-        }
-
-        float[] filledThenGemm(Kernels kernels) {
-            float[] c = c0.clone();
-            for (int i = 0; i < m; i++) {
-                System.arraycopy(bias, biasOff, c, cOff + i * ldc, n);
-            }
-            kernels.gemm(ta, tb, m, n, k, 0.75f, a, aOff, lda, b, bOff, ldb, 1f, c, cOff, ldc);
-            return c;
-        }
-
-        float[] gemmBias(Kernels kernels) {
-            float[] c = c0.clone();
-            kernels.gemmBias(ta, tb, m, n, k, 0.75f, a, aOff, lda, b, bOff, ldb, bias, biasOff, c, cOff, ldc);
-            return c;
-        }
-    }
-
     @Test
     void sameFloatsAsRowsSetThenGemmWithBetaOne() {
         SplittableRandom r = new SplittableRandom(17);
@@ -92,12 +43,12 @@ class GemmBiasTest {
             Kernels simd = Kernels.best();
             Kernels parallel = simd.parallel(pool, 4);
             for (int[] s : shapes()) {
-                Problem p = new Problem(s, r);
+                GemmProblem p = new GemmProblem(s, r);
                 String what = Arrays.toString(s);
                 float[] want = p.filledThenGemm(simd);
-                assertArrayEquals(want, p.gemmBias(simd), "simd " + what);
-                assertArrayEquals(want, p.gemmBias(parallel), "parallel " + what);
-                assertArrayEquals(p.filledThenGemm(Kernels.reference()), p.gemmBias(Kernels.reference()),
+                assertArrayEquals(want, p.plain(simd, true), "simd " + what);
+                assertArrayEquals(want, p.plain(parallel, true), "parallel " + what);
+                assertArrayEquals(p.filledThenGemm(Kernels.reference()), p.plain(Kernels.reference(), true),
                         "reference " + what);
             }
         } finally {
@@ -111,14 +62,14 @@ class GemmBiasTest {
         SplittableRandom r = new SplittableRandom(29);
         int shared = 0;
         for (int[] s : shapes()) {
-            Problem p = new Problem(s, r);
+            GemmProblem p = new GemmProblem(s, r);
             float[] want = p.filledThenGemm(Kernels.best());
             for (int order = 0; order < 2; order++) {
                 boolean reverse = order == 0;
                 float[] c = p.c0.clone();
-                boolean ran = Kernels.best().gemmBiasInSteps(p.ta, p.tb, p.m, p.n, p.k, 0.75f, p.a, p.aOff, p.lda,
-                        p.b, p.bOff, p.ldb, p.bias, p.biasOff, c, p.cOff, p.ldc,
-                        (count, step) -> runInOrder(count, step, reverse, r.nextLong()));
+                boolean ran = Kernels.best().gemmBiasInSteps(p.ta, p.tb, p.m, p.n, p.k, GemmProblem.ALPHA, p.a,
+                        p.aOff, p.lda, p.b, p.bOff, p.ldb, p.bias, p.biasOff, c, p.cOff, p.ldc,
+                        (count, step) -> GemmProblem.runInOrder(count, step, reverse, r.nextLong()));
                 if (ran) {
                     shared++;
                     assertArrayEquals(want, c, Arrays.toString(s) + (reverse ? " reversed" : " shuffled"));
@@ -128,19 +79,6 @@ class GemmBiasTest {
             }
         }
         assertEquals(6, shared, "the shared path ran for " + shared / 2 + " shapes, not 3");
-    }
-
-    private static void runInOrder(int count, IntConsumer step, boolean reverse, long seed) {
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            order.add(i);
-        }
-        if (reverse) {
-            Collections.reverse(order);
-        } else {
-            Collections.shuffle(order, new java.util.Random(seed));
-        }
-        order.forEach(step::accept);
     }
 
     @Test

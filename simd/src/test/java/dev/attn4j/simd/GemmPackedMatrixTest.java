@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.attn4j.Kernels;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ForkJoinPool;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,52 +32,6 @@ class GemmPackedMatrixTest {
             {130, 77, 2 * SimdGemm.KC + 3, 0, 0}, {128, 512, 512, 0, 0}};
     }
 
-    private static float[] random(SplittableRandom r, int len) {
-        float[] x = new float[len];
-        for (int i = 0; i < len; i++) {
-            x[i] = (float) (r.nextDouble() - 0.5);
-        }
-        return x;
-    }
-
-    private static final class Problem {
-        final int m, n, k, aOff = 3, bOff = 5, biasOff = 2, cOff = 7, lda, ldb, ldc;
-        final boolean ta, tb;
-        final float[] a, b, bias, c0;
-
-        Problem(int[] s, SplittableRandom r) {
-            m = s[0];
-            n = s[1];
-            k = s[2];
-            ta = s[3] == 1;
-            tb = s[4] == 1;
-            lda = (ta ? m : k) + 2;
-            ldb = (tb ? k : n) + 1;
-            ldc = n + 4;
-            a = random(r, aOff + (ta ? k : m) * lda);
-            b = random(r, bOff + (tb ? n : k) * ldb);
-            bias = random(r, biasOff + n + 3);
-            c0 = new float[cOff + m * ldc];
-            Arrays.fill(c0, Float.NaN);
-        }
-
-        float[] plain(Kernels kernels, boolean withBias) {
-            float[] c = c0.clone();
-            if (withBias) {
-                kernels.gemmBias(ta, tb, m, n, k, 0.75f, a, aOff, lda, b, bOff, ldb, bias, biasOff, c, cOff, ldc);
-            } else {
-                kernels.gemm(ta, tb, m, n, k, 0.75f, a, aOff, lda, b, bOff, ldb, 0f, c, cOff, ldc);
-            }
-            return c;
-        }
-
-        float[] packed(Kernels kernels, Kernels.PackedMatrix pb, boolean withBias) {
-            float[] c = c0.clone();
-            kernels.gemm(ta, m, 0.75f, a, aOff, lda, pb, withBias ? bias : null, biasOff, c, cOff, ldc);
-            return c;
-        }
-    }
-
     @Test
     void sameFloatsAsTheProductOnB() {
         SplittableRandom r = new SplittableRandom(41);
@@ -89,7 +40,7 @@ class GemmPackedMatrixTest {
             Kernels simd = Kernels.best();
             Kernels parallel = simd.parallel(pool, 4);
             for (int[] s : shapes()) {
-                Problem p = new Problem(s, r);
+                GemmProblem p = new GemmProblem(s, r);
                 Kernels.PackedMatrix own = simd.pack(p.tb, p.k, p.n, p.b, p.bOff, p.ldb);
                 Kernels.PackedMatrix par = parallel.pack(p.tb, p.k, p.n, p.b, p.bOff, p.ldb);
                 Kernels.PackedMatrix ref = Kernels.reference().pack(p.tb, p.k, p.n, p.b, p.bOff, p.ldb);
@@ -119,21 +70,15 @@ class GemmPackedMatrixTest {
         SplittableRandom r = new SplittableRandom(43);
         int ran = 0;
         for (int[] s : shapes()) {
-            Problem p = new Problem(s, r);
+            GemmProblem p = new GemmProblem(s, r);
             Kernels simd = Kernels.best();
             Kernels.PackedMatrix pb = simd.pack(p.tb, p.k, p.n, p.b, p.bOff, p.ldb);
             for (boolean withBias : new boolean[] {false, true}) {
                 float[] want = p.plain(simd, withBias);
                 float[] c = p.c0.clone();
-                boolean shared = simd.gemmInSteps(p.ta, p.m, 0.75f, p.a, p.aOff, p.lda, pb, withBias ? p.bias : null,
-                        p.biasOff, c, p.cOff, p.ldc, (count, step) -> {
-                            List<Integer> order = new ArrayList<>();
-                            for (int i = 0; i < count; i++) {
-                                order.add(i);
-                            }
-                            Collections.shuffle(order, new java.util.Random(count));
-                            order.forEach(step::accept);
-                        });
+                boolean shared = simd.gemmInSteps(p.ta, p.m, GemmProblem.ALPHA, p.a, p.aOff, p.lda, pb,
+                        withBias ? p.bias : null, p.biasOff, c, p.cOff, p.ldc,
+                        (count, step) -> GemmProblem.runInOrder(count, step, false, count));
                 if (shared) {
                     ran++;
                     assertArrayEquals(want, c, Arrays.toString(s));
@@ -171,7 +116,7 @@ class GemmPackedMatrixTest {
     void prepackedLayoutDirectly() {
         SplittableRandom r = new SplittableRandom(47);
         for (int[] s : shapes()) {
-            Problem p = new Problem(s, r);
+            GemmProblem p = new GemmProblem(s, r);
             if (p.k == 0 || p.tb) {
                 continue;
             }
@@ -182,7 +127,7 @@ class GemmPackedMatrixTest {
             float[] pre = SimdGemm.prepack(plain, p.k, p.n);
             for (boolean withBias : new boolean[] {false, true}) {
                 float[] c = p.c0.clone();
-                SimdGemm.gemmPrepacked(p.ta, p.m, p.n, p.k, 0.75f, p.a, p.aOff, p.lda, plain, pre,
+                SimdGemm.gemmPrepacked(p.ta, p.m, p.n, p.k, GemmProblem.ALPHA, p.a, p.aOff, p.lda, plain, pre,
                         withBias ? p.bias : null, p.biasOff, c, p.cOff, p.ldc);
                 assertArrayEquals(p.plain(Kernels.best(), withBias), c, Arrays.toString(s));
             }
