@@ -48,11 +48,19 @@ public final class ParallelKernels extends Kernels {
     private final Kernels base;
     private final Executor executor;
     private final int parallelism;
+    /** The base's steps, run on this set's threads (for gemmInSteps and its kin). */
+    private final Steps steps;
 
     private ParallelKernels(Kernels base, Executor executor, int parallelism) {
         this.base = base;
         this.executor = executor;
         this.parallelism = parallelism;
+        this.steps = (count, step) -> WorkItems.run(executor, parallelism, count, step);
+    }
+
+    /** A product of this many multiply-adds stays on the calling thread. */
+    private boolean serial(int m, int n, int k) {
+        return parallelism == 1 || (long) m * n * Math.max(k, 1) < MIN_PARALLEL_MACS;
     }
 
     /**
@@ -90,13 +98,11 @@ public final class ParallelKernels extends Kernels {
     protected void doGemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                           float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                           float beta, float[] c, int cOff, int ldc) {
-        long macs = (long) m * n * Math.max(k, 1);
-        if (parallelism == 1 || macs < MIN_PARALLEL_MACS) {
+        if (serial(m, n, k)) {
             base.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
-        if (base.gemmInSteps(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
-                (count, step) -> WorkItems.run(executor, parallelism, count, step))) {
+        if (base.gemmInSteps(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, steps)) {
             return;
         }
         int target = parallelism * GEMM_ITEMS_PER_THREAD;
@@ -123,23 +129,18 @@ public final class ParallelKernels extends Kernels {
 
     /**
      * Through the base's {@link Kernels#gemmBiasInSteps} where it has one (each step sets its own rows to the bias);
-     * otherwise the rows are set here and the product is {@link #doGemm} with β = 1, the same floats.
+     * otherwise the default: the rows are set, then this set's {@link #doGemm} with β = 1, the same floats.
      */
     @Override
     protected void doGemmBias(boolean transA, boolean transB, int m, int n, int k, float alpha,
                               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                               float[] bias, int biasOff, float[] c, int cOff, int ldc) {
-        long macs = (long) m * n * Math.max(k, 1);
-        if (parallelism == 1 || macs < MIN_PARALLEL_MACS) {
+        if (serial(m, n, k)) {
             base.gemmBias(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, bias, biasOff, c, cOff, ldc);
-            return;
+        } else if (!base.gemmBiasInSteps(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, bias, biasOff,
+                c, cOff, ldc, steps)) {
+            super.doGemmBias(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, bias, biasOff, c, cOff, ldc);
         }
-        if (base.gemmBiasInSteps(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, bias, biasOff,
-                c, cOff, ldc, (count, step) -> WorkItems.run(executor, parallelism, count, step))) {
-            return;
-        }
-        fillRows(bias, biasOff, m, n, c, cOff, ldc);
-        doGemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, 1f, c, cOff, ldc);
     }
 
     /** The base's own packed form, kept as this set's form: products with it go to the base. */
@@ -151,15 +152,13 @@ public final class ParallelKernels extends Kernels {
     @Override
     protected void doGemmPacked(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                                 PackedMatrix b, Object form, float[] bias, int biasOff, float[] c, int cOff, int ldc) {
-        long macs = (long) m * n * Math.max(k, 1);
         if (form instanceof PackedMatrix) {
             PackedMatrix own = (PackedMatrix) form;
-            if (parallelism == 1 || macs < MIN_PARALLEL_MACS) {
+            if (serial(m, n, k)) {
                 base.gemm(transA, m, alpha, a, aOff, lda, own, bias, biasOff, c, cOff, ldc);
                 return;
             }
-            if (base.gemmInSteps(transA, m, alpha, a, aOff, lda, own, bias, biasOff, c, cOff, ldc,
-                    (count, step) -> WorkItems.run(executor, parallelism, count, step))) {
+            if (base.gemmInSteps(transA, m, alpha, a, aOff, lda, own, bias, biasOff, c, cOff, ldc, steps)) {
                 return;
             }
         }

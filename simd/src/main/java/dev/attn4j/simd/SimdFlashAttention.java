@@ -536,7 +536,8 @@ final class SimdFlashAttention {
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < jn; j++) {
                 int idx = j * BR + r;
-                st[idx] = mask.isMasked(i0 + r, j0 + j) ? NEG_INF : Math.fma(mask.bias(i0 + r, j0 + j), LOG2E_F, st[idx]);
+                st[idx] = mask.isMasked(i0 + r, j0 + j) ? NEG_INF
+                        : Math.fma(mask.bias(i0 + r, j0 + j), LOG2E_F, st[idx]);
             }
         }
     }

@@ -323,9 +323,7 @@ final class SimdGemm {
                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                          float[] bias, int biasOff, float[] c, int cOff, int ldc) {
         if (k == 0 || usesDirectPath(transB, m, n, k)) {
-            for (int i = 0; i < m; i++) {
-                System.arraycopy(bias, biasOff, c, cOff + i * ldc, n);
-            }
+            setRows(bias, biasOff, 0, m, n, c, cOff, ldc);
             gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, 1f, c, cOff, ldc);
         } else {
             gemmPacked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, 1f, c, cOff, ldc, bias, biasOff, null);
@@ -476,13 +474,10 @@ final class SimdGemm {
         return n <= IN_PLACE_A_MAX_N && !transA;
     }
 
-    /** The tiles of one packed mc×nc block of C at ci, column micro-panel by column micro-panel. */
-    private static void block(int kc, float[] ap, float[] bp, int mc, int nc, float[] c, int ci, int ldc,
-                              float alpha, float beta, int mode, float[] tile) {
-        block(kc, ap, bp, mc, 0, nc, c, ci, ldc, alpha, beta, mode, tile);
-    }
-
-    /** {@link #block} for the block's columns [j0, nc) (j0 a multiple of NR). */
+    /**
+     * The tiles of columns [j0, nc) of one packed block of mc rows of C at ci (column j at ci + j, B's micro-panel
+     * at bp[j·kc]), column micro-panel by column micro-panel.
+     */
     private static void block(int kc, float[] ap, float[] bp, int mc, int j0, int nc, float[] c, int ci, int ldc,
                               float alpha, float beta, int mode, float[] tile) {
         for (int jr = j0; jr < nc; jr += NR) {
@@ -527,21 +522,13 @@ final class SimdGemm {
                               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                               float beta, float[] c, int cOff, int ldc, Kernels.Steps steps) {
         return gemmShared(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null, 0,
-                steps);
-    }
-
-    /** {@link #gemmShared}; with a bias (β = 1), each step sets its rows of C to it before its first depth block. */
-    static boolean gemmShared(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                              float beta, float[] c, int cOff, int ldc, float[] bias, int biasOff,
-                              Kernels.Steps steps) {
-        return gemmShared(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, bias,
-                biasOff, null, steps);
+                null, steps);
     }
 
     /**
-     * {@link #gemmShared} with op(B) prepacked ({@link #prepack}, op(B) = b as given, not transposed) when pre is not
-     * null: no packing steps, every block's micro-panels read from pre.
+     * {@link #gemmShared}; with a bias (β = 1), each step sets its rows of C to it before its first depth block; with
+     * op(B) prepacked ({@link #prepack}, op(B) = b as given, not transposed), no packing steps, every block's
+     * micro-panels read from pre.
      */
     static boolean gemmShared(boolean transA, boolean transB, int m, int n, int k, float alpha,
                               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,

@@ -54,7 +54,7 @@ public final class SimdKernels extends Kernels {
                                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                         float[] bias, int biasOff, float[] c, int cOff, int ldc, Steps steps) {
         return SimdGemm.gemmShared(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, 1f, c, cOff, ldc,
-                bias, biasOff, steps);
+                bias, biasOff, null, steps);
     }
 
     @Override
@@ -65,7 +65,8 @@ public final class SimdKernels extends Kernels {
     @Override
     protected void doGemmPacked(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                                 PackedMatrix b, Object form, float[] bias, int biasOff, float[] c, int cOff, int ldc) {
-        if (!(form instanceof float[]) || k == 0) {
+        // a form exists only for k, n ≥ 1 (Kernels.pack), as gemmPrepacked needs
+        if (!(form instanceof float[])) {
             super.doGemmPacked(transA, m, n, k, alpha, a, aOff, lda, b, form, bias, biasOff, c, cOff, ldc);
             return;
         }
