@@ -16,14 +16,15 @@ import java.util.Random;
  * A/B comparison of two builds of {@code attn4j-simd} in one JVM, for kernel work on a noisy machine.
  *
  * <pre>java --add-modules=jdk.incubator.vector -cp bench/target/benchmarks.jar dev.attn4j.bench.AbCompare \
- *     A.jar B.jar (gemm|gemm-2t|gemm-nt|proj-2t|gemm-pv|gemm-qk|flash|flash-causal|flash-heads|softmax|decode) N [rounds]</pre>
+ *     A.jar B.jar (gemm|gemm-2t|gemm-nt|proj|proj-2t|mha|mha-2t|gemm-pv|gemm-qk|flash|flash-causal|flash-heads|softmax|decode) N [rounds]</pre>
  *
  * Each jar's {@code dev.attn4j.simd.SimdKernels} is loaded by its own class loader (the core classes are
  * shared), both are warmed up for 3 s, then every round times a batch of calls of each (as many as take about
  * 1 ms), in alternating order, in thread CPU time; the result is the median over rounds of time(A) ÷ time(B),
  * with its quartiles. Both builds run in the same phases of the machine, so the ratio holds where separate runs
  * differ by tens of percent. Shapes: gemm N³ NN; gemm-nt N³ NT; gemm-2t N³ NN on two threads (timed on the wall clock);
- * proj-2t an MHA projection (N, 512, 512) NN with β = 1 on two threads;
+ * proj and proj-2t an MHA projection (N, 512, 512) NN, weights packed once, with a bias, on one or two threads;
+ * mha and mha-2t a multi-head self-attention forward (E = 512, h = 8, N tokens) on one or two threads;
  * gemm-pv (N, 64, N) NN; gemm-qk (N, N, 64) NT; flash one head of [N, 64] queries, keys and values; flash-heads 8 such heads side
  * by side in rows of 512, one call per head; softmax N rows of N; decode
  * the kernels of one decode step, 8 heads of 64 against N cached tokens.
@@ -34,7 +35,7 @@ public final class AbCompare {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 4) {
-            System.err.println("usage: AbCompare A.jar B.jar (gemm|gemm-2t|gemm-nt|proj-2t|gemm-pv|gemm-qk|flash|flash-causal|flash-heads|softmax|decode) N [rounds]");
+            System.err.println("usage: AbCompare A.jar B.jar (gemm|gemm-2t|gemm-nt|proj|proj-2t|mha|mha-2t|gemm-pv|gemm-qk|flash|flash-causal|flash-heads|softmax|decode) N [rounds]");
             System.exit(2);
         }
         Kernels a = load(args[0]);
@@ -137,13 +138,23 @@ public final class AbCompare {
                 float[] c = new float[n * n];
                 return () -> k.gemm(false, true, n, n, n, 1f, x, 0, n, y, 0, n, 0f, c, 0, n);
             }
-            case "proj-2t" -> {
-                // an MHA projection with E = 512, y = x·Wᵀ + b: (N, 512, 512) NN, β = 1, on two threads
+            case "proj", "proj-2t" -> {
+                // an MHA projection with E = 512 as the layer runs it, y = x·Wᵀ + b: (N, 512, 512) NN with the
+                // weights packed once and the bias, on one thread or two
                 float[] x = QuickBench.random(r, n * 512);
-                float[] w = QuickBench.random(r, 512 * 512);
+                float[] bias = QuickBench.random(r, 512);
                 float[] c = new float[n * 512];
-                Kernels g = k.parallel(new java.util.concurrent.ForkJoinPool(1), 2);
-                return () -> g.gemm(false, false, n, 512, 512, 1f, x, 0, 512, w, 0, 512, 1f, c, 0, 512);
+                Kernels g = op.equals("proj") ? k : k.parallel(new java.util.concurrent.ForkJoinPool(1), 2);
+                Kernels.PackedMatrix w = g.pack(false, 512, 512, QuickBench.random(r, 512 * 512), 0, 512);
+                return () -> g.gemm(false, n, 1f, x, 0, 512, w, bias, 0, c, 0, 512);
+            }
+            case "mha", "mha-2t" -> {
+                // a multi-head self-attention forward, E = 512, h = 8, N tokens, on one thread or two
+                java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(1);
+                MhaWeights weights = MhaWeights.random(512, 8, 2024);
+                dev.attn4j.MultiHeadAttention mha = op.equals("mha") ? weights.build(k) : weights.build(k, pool, 2);
+                dev.attn4j.Tensor x = dev.attn4j.Tensor.wrap(QuickBench.random(r, n * 512), 1, n, 512);
+                return () -> mha.forward(x, dev.attn4j.AttentionMask.none());
             }
             case "gemm-pv" -> {
                 // attention's P·V: (N, 64, N) NN

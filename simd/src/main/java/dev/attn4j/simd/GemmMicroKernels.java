@@ -900,6 +900,24 @@ final class GemmMicroKernels {
         }
     }
 
+    /**
+     * {@link #updateTile} of a first depth block whose C rows stand set to a bias: {@code c = fma(α, acc, bias_j)}
+     * with column j's bias at {@code bias[biasAt + j]}, C only written. The floats of {@code updateTile} in mode
+     * FIRST_BETA with β = 1 on rows set to the bias (1·bias_j is bias_j exactly).
+     */
+    static void updateTileBias(float[] acc, int accOff, int mr, int nr, float[] bias, int biasAt, float[] c, int cOff,
+                               int ldc, float alpha) {
+        FloatVector al = V.cast(FloatVector.broadcast(S, alpha));
+        for (int r = 0; r < mr; r++) {
+            int ci = cOff + r * ldc;
+            int ai = accOff + r * nr;
+            for (int j = 0; j < nr; j += L) {
+                FloatVector x = V.cast(FloatVector.fromArray(S, acc, ai + j));
+                V.cast(V.cast(al).fma(x, V.cast(FloatVector.fromArray(S, bias, biasAt + j)))).intoArray(c, ci + j);
+            }
+        }
+    }
+
     /** The 4×3·L register tile: 12 accumulators, 3 B loads and one broadcast live per step. */
     static void kernel4x3(int kc, float[] ap, int apOff, float[] bp, int bpOff,
                         float[] c, int cOff, int ldc, float alpha, float beta, int mode) {
@@ -1798,5 +1816,93 @@ final class GemmMicroKernels {
         V.cast(c10_1).intoArray(acc, accOff + 10 * ars + L);
         V.cast(c11_0).intoArray(acc, accOff + 11 * ars);
         V.cast(c11_1).intoArray(acc, accOff + 11 * ars + L);
+    }
+
+    /**
+     * The first vector of {@link #kernel8x2r}'s tile alone (8 rows × L columns, 8 accumulators), for column
+     * fringes of at most L columns, whose second vector of the two-vector tile would be padding: B's micro-panel
+     * is the same (2L floats per depth step), its second half not read. Each accumulator is the same FMA chain in
+     * p order as in the two-vector kernel, so each element gets the same bits; they go raw to
+     * {@code acc[accOff + r·ars …]}, one vector per row.
+     */
+    static void kernel8x1r(int kc, float[] ap, int apOff, float[] bp, int bpOff, float[] acc, int accOff, int ars) {
+        FloatVector c0 = FloatVector.zero(S);
+        FloatVector c1 = FloatVector.zero(S);
+        FloatVector c2 = FloatVector.zero(S);
+        FloatVector c3 = FloatVector.zero(S);
+        FloatVector c4 = FloatVector.zero(S);
+        FloatVector c5 = FloatVector.zero(S);
+        FloatVector c6 = FloatVector.zero(S);
+        FloatVector c7 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int ao = apOff + p;
+            FloatVector b0 = V.cast(FloatVector.fromArray(S, bp, bpOff + p * (2 * L)));
+            c0 = V.cast(V.cast(FloatVector.broadcast(S, ap[ao])).fma(b0, c0));
+            c1 = V.cast(V.cast(FloatVector.broadcast(S, ap[ao + ROW])).fma(b0, c1));
+            c2 = V.cast(V.cast(FloatVector.broadcast(S, ap[ao + 2 * ROW])).fma(b0, c2));
+            c3 = V.cast(V.cast(FloatVector.broadcast(S, ap[ao + 3 * ROW])).fma(b0, c3));
+            c4 = V.cast(V.cast(FloatVector.broadcast(S, ap[ao + 4 * ROW])).fma(b0, c4));
+            c5 = V.cast(V.cast(FloatVector.broadcast(S, ap[ao + 5 * ROW])).fma(b0, c5));
+            c6 = V.cast(V.cast(FloatVector.broadcast(S, ap[ao + 6 * ROW])).fma(b0, c6));
+            c7 = V.cast(V.cast(FloatVector.broadcast(S, ap[ao + 7 * ROW])).fma(b0, c7));
+        }
+        V.cast(c0).intoArray(acc, accOff);
+        V.cast(c1).intoArray(acc, accOff + ars);
+        V.cast(c2).intoArray(acc, accOff + 2 * ars);
+        V.cast(c3).intoArray(acc, accOff + 3 * ars);
+        V.cast(c4).intoArray(acc, accOff + 4 * ars);
+        V.cast(c5).intoArray(acc, accOff + 5 * ars);
+        V.cast(c6).intoArray(acc, accOff + 6 * ars);
+        V.cast(c7).intoArray(acc, accOff + 7 * ars);
+    }
+
+    /**
+     * The first vector of {@link #kernel12x2r}'s tile alone (12 rows × L columns, 12 accumulators), for column
+     * fringes of at most L columns, whose second vector of the two-vector tile would be padding: B's micro-panel
+     * is the same (2L floats per depth step), its second half not read. Each accumulator is the same FMA chain in
+     * p order as in the two-vector kernel, so each element gets the same bits; they go raw to
+     * {@code acc[accOff + r·ars …]}, one vector per row.
+     */
+    static void kernel12x1r(int kc, float[] ap, int apOff, float[] bp, int bpOff, float[] acc, int accOff, int ars) {
+        FloatVector c0 = FloatVector.zero(S);
+        FloatVector c1 = FloatVector.zero(S);
+        FloatVector c2 = FloatVector.zero(S);
+        FloatVector c3 = FloatVector.zero(S);
+        FloatVector c4 = FloatVector.zero(S);
+        FloatVector c5 = FloatVector.zero(S);
+        FloatVector c6 = FloatVector.zero(S);
+        FloatVector c7 = FloatVector.zero(S);
+        FloatVector c8 = FloatVector.zero(S);
+        FloatVector c9 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c11 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int ao = apOff + p;
+            FloatVector b0 = V.cast(FloatVector.fromArray(S, bp, bpOff + p * (2 * L)));
+            c0 = V.cast(V.cast(FloatVector.broadcast(S, ap[ao])).fma(b0, c0));
+            c1 = V.cast(V.cast(FloatVector.broadcast(S, ap[ao + ROW])).fma(b0, c1));
+            c2 = V.cast(V.cast(FloatVector.broadcast(S, ap[ao + 2 * ROW])).fma(b0, c2));
+            c3 = V.cast(V.cast(FloatVector.broadcast(S, ap[ao + 3 * ROW])).fma(b0, c3));
+            c4 = V.cast(V.cast(FloatVector.broadcast(S, ap[ao + 4 * ROW])).fma(b0, c4));
+            c5 = V.cast(V.cast(FloatVector.broadcast(S, ap[ao + 5 * ROW])).fma(b0, c5));
+            c6 = V.cast(V.cast(FloatVector.broadcast(S, ap[ao + 6 * ROW])).fma(b0, c6));
+            c7 = V.cast(V.cast(FloatVector.broadcast(S, ap[ao + 7 * ROW])).fma(b0, c7));
+            c8 = V.cast(V.cast(FloatVector.broadcast(S, ap[ao + 8 * ROW])).fma(b0, c8));
+            c9 = V.cast(V.cast(FloatVector.broadcast(S, ap[ao + 9 * ROW])).fma(b0, c9));
+            c10 = V.cast(V.cast(FloatVector.broadcast(S, ap[ao + 10 * ROW])).fma(b0, c10));
+            c11 = V.cast(V.cast(FloatVector.broadcast(S, ap[ao + 11 * ROW])).fma(b0, c11));
+        }
+        V.cast(c0).intoArray(acc, accOff);
+        V.cast(c1).intoArray(acc, accOff + ars);
+        V.cast(c2).intoArray(acc, accOff + 2 * ars);
+        V.cast(c3).intoArray(acc, accOff + 3 * ars);
+        V.cast(c4).intoArray(acc, accOff + 4 * ars);
+        V.cast(c5).intoArray(acc, accOff + 5 * ars);
+        V.cast(c6).intoArray(acc, accOff + 6 * ars);
+        V.cast(c7).intoArray(acc, accOff + 7 * ars);
+        V.cast(c8).intoArray(acc, accOff + 8 * ars);
+        V.cast(c9).intoArray(acc, accOff + 9 * ars);
+        V.cast(c10).intoArray(acc, accOff + 10 * ars);
+        V.cast(c11).intoArray(acc, accOff + 11 * ars);
     }
 }

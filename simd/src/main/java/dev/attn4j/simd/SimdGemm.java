@@ -419,7 +419,7 @@ final class SimdGemm {
                 int mode = GemmMicroKernels.mode(pc, beta);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
-                    if (bias != null && pc == 0) {
+                    if (bias != null && pc == 0 && (inPlaceA || shortDepth)) {
                         setRows(bias, biasOff + jc, ic, mc, nc, c, cOff + jc, ldc);
                     }
                     if (inPlaceA) {
@@ -459,7 +459,7 @@ final class SimdGemm {
                         }
                     } else {
                         block(kc, ap, bp, mc, shift, nc + shift, c, cOff + ic * ldc + jc - shift, ldc, alpha, beta,
-                                mode, tile);
+                                mode, tile, pc == 0 ? bias : null, biasOff + jc - shift);
                     }
                 }
             }
@@ -476,14 +476,29 @@ final class SimdGemm {
 
     /**
      * The tiles of columns [j0, nc) of one packed block of mc rows of C at ci (column j at ci + j, B's micro-panel
-     * at bp[j·kc]), column micro-panel by column micro-panel.
+     * at bp[j·kc]), column micro-panel by column micro-panel. With a bias (first depth block, β = 1, mode
+     * FIRST_BETA), column j's bias at bias[biasCol + j] stands for C's old value: full tiles of a kernel with raw
+     * accumulators take it in their update ({@link GemmMicroKernels#updateTileBias}: fma(α, acc, bias_j), the
+     * floats of fma(α, acc, 1·c) on rows set to it), without writing C first and reading it back; other tiles
+     * get their rows set to it just before they run.
      */
     private static void block(int kc, float[] ap, float[] bp, int mc, int j0, int nc, float[] c, int ci, int ldc,
-                              float alpha, float beta, int mode, float[] tile) {
+                              float alpha, float beta, int mode, float[] tile, float[] bias, int biasCol) {
         for (int jr = j0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             for (int ir = 0; ir < mc; ir += MR) {
-                tile(kc, ap, ir, bp, jr, Math.min(MR, mc - ir), nr, c, ci + ir * ldc + jr, ldc, alpha, beta, mode, tile);
+                int mr = Math.min(MR, mc - ir);
+                int cij = ci + ir * ldc + jr;
+                if (bias != null) {
+                    if (RAW_ACCUMULATORS && mr == MR && nr == NR) {
+                        rawKernel(kc, ap, panelOffset(ir, kc), bp, jr * kc, c, cij, ldc, GemmMicroKernels.FIRST_BETA0,
+                                tile, ACC_OFF, NR);
+                        GemmMicroKernels.updateTileBias(tile, ACC_OFF, MR, NR, bias, biasCol + jr, c, cij, ldc, alpha);
+                        continue;
+                    }
+                    setRows(bias, biasCol + jr, 0, mr, nr, c, cij, ldc);
+                }
+                tile(kc, ap, ir, bp, jr, mr, nr, c, cij, ldc, alpha, beta, mode, tile);
             }
         }
     }
@@ -582,21 +597,19 @@ final class SimdGemm {
                 }
                 int ic = s < head ? s * mcStep : head * mcStep + (s - head - packs) * tailStep;
                 int mc = Math.min(s < head ? mcStep : tailStep, m - ic);
-                if (bias != null && pc == 0) {
-                    setRows(bias, biasOff + jc, ic, mc, nc, c, cOff + jc, ldc);
-                }
+                float[] firstBias = pc == 0 ? bias : null;
                 Workspace ws = WORKSPACE.get();
                 float[] ap = ws.packedA(panelOffset(mcMax, kcMax));
                 packA(transA, a, aOff, lda, ic, mc, pc, kc, ap);
                 if (!firstBlock) {
                     block(kc, ap, cur, mc, shift, nc + shift, c, cOff + ic * ldc + jc - shift, ldc, alpha, beta, mode,
-                            ws.tile);
+                            ws.tile, firstBias, biasOff + jc - shift);
                     return;
                 }
                 for (int g = 0; g * chunk < nc; g++) {
                     first.ensure(g);
                     block(kc, ap, cur, mc, g * chunk, Math.min(nc, (g + 1) * chunk), c, cOff + ic * ldc + jc, ldc,
-                            alpha, beta, mode, ws.tile);
+                            alpha, beta, mode, ws.tile, firstBias, biasOff + jc);
                 }
             });
         }
@@ -721,13 +734,42 @@ final class SimdGemm {
                 System.arraycopy(c, ci + r * ldc, tile, r * NR, nr);
             }
         }
-        if (rs == PACKED) {
+        if (rs == PACKED && ONE_VECTOR_FRINGE && nr <= L) {
+            oneVector(kc, ap, apOff, bp, bpOff, alpha, beta, mode, tile);
+        } else if (rs == PACKED) {
             kernel(kc, ap, apOff, bp, bpOff, tile, 0, NR, alpha, beta, mode, tile);
         } else {
             kernelStrided(kc, ap, apOff, rs, bp, bpOff, tile, 0, NR, alpha, beta, mode, tile);
         }
         for (int r = 0; r < mr; r++) {
             System.arraycopy(tile, r * NR, c, ci + r * ldc, nr);
+        }
+    }
+
+    /**
+     * Whether column fringes of at most L columns run the tile's first vector alone ({@link
+     * GemmMicroKernels#kernel8x1r}, {@link GemmMicroKernels#kernel12x1r}): the row-panel tiles, where the
+     * two-vector kernel would spend half its FMAs on padding columns.
+     */
+    private static final boolean ONE_VECTOR_FRINGE = ROW_PANELS && NV == 2;
+
+    /**
+     * The first L columns of an MR×NR tile held in the scratch tile (rows NR apart, C's values copied in unless β = 0
+     * on the first depth block), updated as {@link #kernel} would: the same accumulator chains and update, so the same
+     * bits in those columns.
+     */
+    private static void oneVector(int kc, float[] ap, int apOff, float[] bp, int bpOff, float alpha, float beta,
+                                  int mode, float[] tile) {
+        boolean direct = straightIntoC(mode, alpha);
+        int accOff = direct ? 0 : ACC_OFF;
+        int ars = direct ? NR : L;
+        if (MR == 12) {
+            GemmMicroKernels.kernel12x1r(kc, ap, apOff, bp, bpOff, tile, accOff, ars);
+        } else {
+            GemmMicroKernels.kernel8x1r(kc, ap, apOff, bp, bpOff, tile, accOff, ars);
+        }
+        if (!direct) {
+            GemmMicroKernels.updateTile(tile, ACC_OFF, MR, L, tile, 0, NR, alpha, beta, mode);
         }
     }
 
@@ -753,6 +795,20 @@ final class SimdGemm {
             case 2 -> GemmMicroKernels.kernel6x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
             case 3 -> GemmMicroKernels.kernel4x3(kc, ap, apOff, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
             case 4 -> GemmMicroKernels.kernel3x3(kc, ap, apOff, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
+            default -> rawKernel(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
+        }
+        if (RAW_ACCUMULATORS && !direct) {
+            GemmMicroKernels.updateTile(scratch, ACC_OFF, MR, NR, c, cOff, ldc, alpha, beta, mode);
+        }
+    }
+
+    /**
+     * The micro-kernels that leave raw accumulators (6×2 split, 8×2, 12×2): the tile's sums into acc[accOff …],
+     * rows ars apart; C is only touched (prefetched) unless mode is FIRST_BETA0.
+     */
+    private static void rawKernel(int kc, float[] ap, int apOff, float[] bp, int bpOff, float[] c, int cOff, int ldc,
+                                  int mode, float[] acc, int accOff, int ars) {
+        switch (KERNEL) {
             case SPLIT_6X2 -> GemmMicroKernels.kernel6x2Split(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
             case 6 -> {
                 if (ROW_PANELS) {
@@ -761,16 +817,14 @@ final class SimdGemm {
                     GemmMicroKernels.kernel12x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
                 }
             }
-            default -> {
+            case 5 -> {
                 if (ROW_PANELS) {
                     GemmMicroKernels.kernel8x2r(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
                 } else {
                     GemmMicroKernels.kernel8x2(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
                 }
             }
-        }
-        if (RAW_ACCUMULATORS && !direct) {
-            GemmMicroKernels.updateTile(scratch, ACC_OFF, MR, NR, c, cOff, ldc, alpha, beta, mode);
+            default -> throw new AssertionError("tile " + MR + "x" + NV + " updates C itself");
         }
     }
 

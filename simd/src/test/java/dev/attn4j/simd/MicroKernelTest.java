@@ -93,6 +93,7 @@ class MicroKernelTest {
                         int ldc = nr + rnd.nextInt(5);
                         int cOff = rnd.nextInt(4);
                         float[] c = random(rnd, cOff + mr * ldc);
+                        float[] c0 = c.clone();
                         float alpha = straight ? 1f : (float) rnd.nextDouble(-2, 2);
                         float beta = (float) rnd.nextDouble(-2, 2);
                         float[] want = expected(kc, mr, nr, ap, apOff, 1, row, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
@@ -108,6 +109,25 @@ class MicroKernelTest {
                             GemmMicroKernels.updateTile(acc, 3, mr, nr, c, cOff, ldc, alpha, beta, mode);
                         }
                         assertSame(want, c, mr + "x2 row panel, kc = " + kc + ", mode = " + mode
+                                + (straight ? ", into C" : ""));
+
+                        // the one-vector form: the first L columns of the same tile, the rest of C untouched
+                        float[] c1 = c0.clone();
+                        float[] acc1 = straight ? c1 : new float[3 + mr * L];
+                        int ars1 = straight ? ldc : L;
+                        if (mr == 8) {
+                            GemmMicroKernels.kernel8x1r(kc, ap, apOff, bp, bpOff, acc1, accOff, ars1);
+                        } else {
+                            GemmMicroKernels.kernel12x1r(kc, ap, apOff, bp, bpOff, acc1, accOff, ars1);
+                        }
+                        if (!straight) {
+                            GemmMicroKernels.updateTile(acc1, 3, mr, L, c1, cOff, ldc, alpha, beta, mode);
+                        }
+                        float[] want1 = c0.clone();
+                        for (int r = 0; r < mr; r++) {
+                            System.arraycopy(want, cOff + r * ldc, want1, cOff + r * ldc, L);
+                        }
+                        assertSame(want1, c1, mr + "x1 row panel, kc = " + kc + ", mode = " + mode
                                 + (straight ? ", into C" : ""));
                     }
                 }
