@@ -110,6 +110,35 @@ class ParallelKernelsTest {
         assertEquals(110, runs.get());
     }
 
+    /**
+     * Every item runs exactly once, whatever the split into per-thread parts (more threads than items, parts of
+     * unequal size) and whether the tasks run at once, late (the caller then takes items of their parts) or never.
+     */
+    @Test
+    void everyItemRunsExactlyOnce() {
+        Executor late = task -> fixed.execute(() -> {
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            task.run();
+        });
+        Executor[] executors = {pool, fixed, late, task -> { }};
+        for (Executor executor : executors) {
+            for (int parallelism = 1; parallelism <= 6; parallelism++) {
+                for (int count = 0; count <= 23; count += count < 8 ? 1 : 5) {
+                    java.util.concurrent.atomic.AtomicIntegerArray runs =
+                            new java.util.concurrent.atomic.AtomicIntegerArray(count);
+                    WorkItems.run(executor, parallelism, count, runs::incrementAndGet);
+                    for (int i = 0; i < count; i++) {
+                        assertEquals(1, runs.get(i), "item " + i + " of " + count + " on " + parallelism + " threads");
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void itemFailuresReachTheCaller() {
         IllegalStateException e = assertThrows(IllegalStateException.class, () ->
