@@ -16,7 +16,7 @@ import java.util.Random;
  * A/B comparison of two builds of {@code attn4j-simd} in one JVM, for kernel work on a noisy machine.
  *
  * <pre>java --add-modules=jdk.incubator.vector -cp bench/target/benchmarks.jar dev.attn4j.bench.AbCompare \
- *     A.jar B.jar (gemm|gemm-2t|gemm-nt|proj|proj-2t|mha|mha-2t|gemm-pv|gemm-qk|flash|flash-causal|flash-heads|softmax|decode) N [rounds]</pre>
+ *     A.jar B.jar (gemm|gemm-2t|gemm-nt|gemm-nt-2t|proj|proj-2t|mha|mha-2t|gemm-pv|gemm-qk|flash|flash-causal|flash-heads|softmax|decode) N [rounds]</pre>
  *
  * Each jar's {@code dev.attn4j.simd.SimdKernels} is loaded by its own class loader (the core classes are
  * shared), both are warmed up for 3 s, then every round times a batch of calls of each (as many as take about
@@ -35,7 +35,7 @@ public final class AbCompare {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 4) {
-            System.err.println("usage: AbCompare A.jar B.jar (gemm|gemm-2t|gemm-nt|proj|proj-2t|mha|mha-2t|gemm-pv|gemm-qk|flash|flash-causal|flash-heads|softmax|decode) N [rounds]");
+            System.err.println("usage: AbCompare A.jar B.jar (gemm|gemm-2t|gemm-nt|gemm-nt-2t|proj|proj-2t|mha|mha-2t|gemm-pv|gemm-qk|flash|flash-causal|flash-heads|softmax|decode) N [rounds]");
             System.exit(2);
         }
         Kernels a = load(args[0]);
@@ -131,12 +131,13 @@ public final class AbCompare {
                 Kernels g = op.equals("gemm") ? k : k.parallel(new java.util.concurrent.ForkJoinPool(1), 2);
                 return () -> g.gemm(false, false, n, n, n, 1f, x, 0, n, y, 0, n, 0f, c, 0, n);
             }
-            case "gemm-nt" -> {
+            case "gemm-nt", "gemm-nt-2t" -> {
                 // C = A·Bᵀ, N³ (ParallelBench's GEMM shape): op(B) is packed through a transpose
                 float[] x = QuickBench.random(r, n * n);
                 float[] y = QuickBench.random(r, n * n);
                 float[] c = new float[n * n];
-                return () -> k.gemm(false, true, n, n, n, 1f, x, 0, n, y, 0, n, 0f, c, 0, n);
+                Kernels g = op.equals("gemm-nt") ? k : k.parallel(new java.util.concurrent.ForkJoinPool(1), 2);
+                return () -> g.gemm(false, true, n, n, n, 1f, x, 0, n, y, 0, n, 0f, c, 0, n);
             }
             case "proj", "proj-2t" -> {
                 // an MHA projection with E = 512 as the layer runs it, y = x·Wᵀ + b: (N, 512, 512) NN with the
