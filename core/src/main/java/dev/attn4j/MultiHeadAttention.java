@@ -569,8 +569,8 @@ public final class MultiHeadAttention {
         int panels = (rows + ROW_PANEL - 1) / ROW_PANEL;
         boolean split = (long) rows * in * out >= parallelMinWork;
         // one GEMM over all rows with the weights packed once (Kernels.pack); on several threads its steps go through
-        // the splitter. The bias goes in as gemmBias does: the rows of y set to it, then β = 1, which kernels may do
-        // block by block while the rows are in cache. The kernels give each element the same floats on any path, so
+        // the splitter. The bias goes in as gemmBias defines it: the floats of the rows of y set to it, then β = 1 (the
+        // SIMD GEMM takes it in its tiles' updates instead). The kernels give each element the same floats on any path, so
         // the result does not depend on which runs.
         if (!split || splitter.parallelism() == 1) {
             kernels.gemm(false, rows, 1f, x, 0, in, wT, bias, 0, y, 0, out);

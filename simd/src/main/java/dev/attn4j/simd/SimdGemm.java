@@ -317,7 +317,8 @@ final class SimdGemm {
 
     /**
      * {@code C = α·op(A)·op(B) + bias_j}: the floats of the rows of C set to the bias and then {@link #gemm} with
-     * β = 1 (Kernels.gemmBias); the packed paths set each block's rows just before its first depth block.
+     * β = 1 (Kernels.gemmBias); the packed paths take the bias in the first depth block (see {@link #block}), or set
+     * each block's rows just before it.
      */
     static void gemmBias(boolean transA, boolean transB, int m, int n, int k, float alpha,
                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
@@ -382,8 +383,8 @@ final class SimdGemm {
     }
 
     /**
-     * The packed path; with a bias (β = 1), the rows of each block of C are set to it just before the block's first
-     * depth block, while they are about to be read.
+     * The packed path; with a bias (β = 1), the first depth block takes it in its tiles' updates ({@link #block}), or,
+     * on the short-depth and in-place-A walks, the rows of each block of C are set to it just before that block.
      */
     private static void gemmPacked(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                    float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
@@ -541,8 +542,8 @@ final class SimdGemm {
     }
 
     /**
-     * {@link #gemmShared}; with a bias (β = 1), each step sets its rows of C to it before its first depth block; with
-     * op(B) prepacked ({@link #prepack}, op(B) = b as given, not transposed), no packing steps, every block's
+     * {@link #gemmShared}; with a bias (β = 1), each step's first depth block takes it in its tiles ({@link #block});
+     * with op(B) prepacked ({@link #prepack}, op(B) = b as given, not transposed), no packing steps, every block's
      * micro-panels read from pre.
      */
     static boolean gemmShared(boolean transA, boolean transB, int m, int n, int k, float alpha,
