@@ -22,7 +22,8 @@ import java.util.Random;
  * shared), both are warmed up for 3 s, then every round times a batch of calls of each (as many as take about
  * 1 ms), in alternating order, in thread CPU time; the result is the median over rounds of time(A) ÷ time(B),
  * with its quartiles. Both builds run in the same phases of the machine, so the ratio holds where separate runs
- * differ by tens of percent. Shapes: gemm N³ NN; gemm-nt N³ NT; gemm-2t N³ NN on two threads (timed on the wall clock);
+ * differ by tens of percent. Shapes: gemm N³ NN; gemm-nt N³ NT (gemm-nt-2t on two threads); gemm-2t N³ NN on two
+ * threads (the -2t bodies are timed on the wall clock);
  * proj and proj-2t an MHA projection (N, 512, 512) NN, weights packed once, with a bias, on one or two threads;
  * mha and mha-2t a multi-head self-attention forward (E = 512, h = 8, N tokens) on one or two threads;
  * gemm-pv (N, 64, N) NN; gemm-qk (N, N, 64) NT; flash one head of [N, 64] queries, keys and values; flash-heads 8 such heads side
@@ -30,12 +31,16 @@ import java.util.Random;
  * the kernels of one decode step, 8 heads of 64 against N cached tokens.
  */
 public final class AbCompare {
+    /** The operations, as the usage line lists them. */
+    static final String OPS = "gemm|gemm-2t|gemm-nt|gemm-nt-2t|proj|proj-2t|mha|mha-2t|gemm-pv|gemm-qk|flash|flash-causal"
+            + "|flash-heads|flash-heads-2t|softmax|decode";
+
     private AbCompare() {
     }
 
     public static void main(String[] args) throws Exception {
         if (args.length < 4) {
-            System.err.println("usage: AbCompare A.jar B.jar (gemm|gemm-2t|gemm-nt|gemm-nt-2t|proj|proj-2t|mha|mha-2t|gemm-pv|gemm-qk|flash|flash-causal|flash-heads|flash-heads-2t|softmax|decode) N [rounds]");
+            System.err.println("usage: AbCompare A.jar B.jar (" + OPS + ") N [rounds]");
             System.exit(2);
         }
         Kernels a = load(args[0]);
@@ -222,8 +227,7 @@ public final class AbCompare {
                     }
                 };
             }
-            default -> throw new IllegalArgumentException("op must be gemm, flash, flash-causal, softmax or decode but was "
-                    + op);
+            default -> throw new IllegalArgumentException("op must be one of " + OPS + " but was " + op);
         }
     }
 }
