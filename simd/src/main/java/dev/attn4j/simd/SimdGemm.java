@@ -752,7 +752,7 @@ final class SimdGemm {
      * GemmMicroKernels#kernel8x1r}, {@link GemmMicroKernels#kernel12x1r}): the row-panel tiles, where the
      * two-vector kernel would spend half its FMAs on padding columns.
      */
-    private static final boolean ONE_VECTOR_FRINGE = ROW_PANELS && NV == 2;
+    static final boolean ONE_VECTOR_FRINGE = ROW_PANELS && NV == 2;
 
     /**
      * The first L columns of an MR×NR tile held in the scratch tile (rows NR apart, C's values copied in unless β = 0

@@ -74,6 +74,8 @@ class GemmDeterminismTest {
             }
         }
         assertTrue(directInPanels && packedWhole, "both paths must be compared");
+        // with the row-panel tiles (512 bits), panels of at most L columns take the one-vector fringe kernel
+        assertEquals(SimdGemm.ROW_PANELS, SimdGemm.ONE_VECTOR_FRINGE, "one-vector column fringes");
     }
 
     /** The two paths side by side on the same whole problems (op(B) = B, which the direct path serves). */
