@@ -27,7 +27,8 @@ import jdk.incubator.vector.VectorSpecies;
  * </pre>
  * Packing reads op(A) and op(B) through their transposes, so the four cases NN, NT, TN, TT share the one
  * micro-kernel. Micro-panels are zero-padded to full MR/NR; a fringe tile is computed into a small scratch
- * tile and only its valid part is copied to C (the {@code // scalar tail} of this kernel). Each micro-kernel
+ * tile and only its valid part is copied to C (the {@code // scalar tail} of this kernel; with the row-panel tiles, a
+ * fringe of at most one vector of columns runs the tile's first vector alone). Each micro-kernel
  * first touches its C tile (one load per row end) so a cache miss on C overlaps the FMA loop instead of
  * stalling the final update: Java has no prefetch instruction, and without this 1024² ran ~20% slower.
  *
@@ -720,7 +721,8 @@ final class SimdGemm {
     private static final int PACKED = 0;
 
     /**
-     * A partial tile (mr &lt; MR or nr &lt; NR): the full micro-kernel runs on a scratch tile (the padded rows and
+     * A partial tile (mr &lt; MR or nr &lt; NR): the full micro-kernel (or, for nr ≤ L with the row-panel tiles, its
+     * first vector alone, {@link #oneVector}) runs on a scratch tile (the padded rows and
      * columns of the micro-panels are zeros and their results are discarded), and only the valid mr×nr part
      * goes back to C. The update arithmetic is the micro-kernel's own, so fringe elements are bitwise what they
      * would be inside a full tile. A is the packed micro-panel at apOff ({@code rs == PACKED}) or rows of op(A)
