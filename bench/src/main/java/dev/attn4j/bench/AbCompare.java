@@ -38,6 +38,11 @@ public final class AbCompare {
     private AbCompare() {
     }
 
+    /** The kernels an op runs on: k, or for the -2t ops k on two threads (the caller and one pool thread). */
+    private static Kernels threads(Kernels k, String op) {
+        return op.endsWith("-2t") ? k.parallel(new java.util.concurrent.ForkJoinPool(1), 2) : k;
+    }
+
     public static void main(String[] args) throws Exception {
         if (args.length < 4) {
             System.err.println("usage: AbCompare A.jar B.jar (" + OPS + ") N [rounds]");
@@ -132,8 +137,7 @@ public final class AbCompare {
                 float[] x = QuickBench.random(r, n * n);
                 float[] y = QuickBench.random(r, n * n);
                 float[] c = new float[n * n];
-                // gemm-2t: the caller and one pool thread
-                Kernels g = op.equals("gemm") ? k : k.parallel(new java.util.concurrent.ForkJoinPool(1), 2);
+                Kernels g = threads(k, op);
                 return () -> g.gemm(false, false, n, n, n, 1f, x, 0, n, y, 0, n, 0f, c, 0, n);
             }
             case "gemm-nt", "gemm-nt-2t" -> {
@@ -141,7 +145,7 @@ public final class AbCompare {
                 float[] x = QuickBench.random(r, n * n);
                 float[] y = QuickBench.random(r, n * n);
                 float[] c = new float[n * n];
-                Kernels g = op.equals("gemm-nt") ? k : k.parallel(new java.util.concurrent.ForkJoinPool(1), 2);
+                Kernels g = threads(k, op);
                 return () -> g.gemm(false, true, n, n, n, 1f, x, 0, n, y, 0, n, 0f, c, 0, n);
             }
             case "proj", "proj-2t" -> {
@@ -150,15 +154,15 @@ public final class AbCompare {
                 float[] x = QuickBench.random(r, n * 512);
                 float[] bias = QuickBench.random(r, 512);
                 float[] c = new float[n * 512];
-                Kernels g = op.equals("proj") ? k : k.parallel(new java.util.concurrent.ForkJoinPool(1), 2);
+                Kernels g = threads(k, op);
                 Kernels.PackedMatrix w = g.pack(false, 512, 512, QuickBench.random(r, 512 * 512), 0, 512);
                 return () -> g.gemm(false, n, 1f, x, 0, 512, w, bias, 0, c, 0, 512);
             }
             case "mha", "mha-2t" -> {
                 // a multi-head self-attention forward, E = 512, h = 8, N tokens, on one thread or two
-                java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(1);
                 MhaWeights weights = MhaWeights.random(512, 8, 2024);
-                dev.attn4j.MultiHeadAttention mha = op.equals("mha") ? weights.build(k) : weights.build(k, pool, 2);
+                dev.attn4j.MultiHeadAttention mha = op.endsWith("-2t")
+                        ? weights.build(k, new java.util.concurrent.ForkJoinPool(1), 2) : weights.build(k);
                 dev.attn4j.Tensor x = dev.attn4j.Tensor.wrap(QuickBench.random(r, n * 512), 1, n, 512);
                 return () -> mha.forward(x, dev.attn4j.AttentionMask.none());
             }
@@ -179,7 +183,7 @@ public final class AbCompare {
             case "flash-heads", "flash-heads-2t" -> {
                 // 8 heads of 64 side by side in [N, 512] rows, one flashAttention call per head (MHA's layout), on one
                 // thread or two
-                Kernels k2 = op.equals("flash-heads") ? k : k.parallel(new java.util.concurrent.ForkJoinPool(1), 2);
+                Kernels k2 = threads(k, op);
                 int heads = 8;
                 int ld = heads * d;
                 float[] q = QuickBench.random(r, n * ld);

@@ -111,8 +111,8 @@ class ParallelKernelsTest {
     }
 
     /**
-     * Every item runs exactly once, whatever the split into per-thread parts (more threads than items, parts of
-     * unequal size) and whether the tasks run at once, late (the caller then takes items of their parts) or never.
+     * Every item runs exactly once, with more threads than items or fewer, and whether the tasks run at once, late
+     * (the caller has then claimed some or all of the items) or never.
      */
     @Test
     void everyItemRunsExactlyOnce() {

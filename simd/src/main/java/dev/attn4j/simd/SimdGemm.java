@@ -589,6 +589,7 @@ final class SimdGemm {
             int tn = t + 1;
             int packs = t < last && pre == null ? packSteps(n, tn, depthBlocks, chunk) : 0;
             boolean firstBlock = t == 0 && pre == null;
+            float[] firstBias = pc == 0 ? bias : null;
             // B's micro-panel at column jr of this block: cur[(jr + shift)·kc …] (prepacked, see prepack), or
             // cur[jr·kc …]
             int shift = pre != null ? prepackedBase(pc, k, n) / kc + jc : 0;
@@ -599,7 +600,6 @@ final class SimdGemm {
                 }
                 int ic = s < head ? s * mcStep : head * mcStep + (s - head - packs) * tailStep;
                 int mc = Math.min(s < head ? mcStep : tailStep, m - ic);
-                float[] firstBias = pc == 0 ? bias : null;
                 Workspace ws = WORKSPACE.get();
                 float[] ap = ws.packedA(panelOffset(mcMax, kcMax));
                 packA(transA, a, aOff, lda, ic, mc, pc, kc, ap);
