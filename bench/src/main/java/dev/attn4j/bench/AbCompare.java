@@ -32,7 +32,7 @@ import java.util.Random;
  */
 public final class AbCompare {
     /** The operations, as the usage line lists them. */
-    static final String OPS = "gemm|gemm-2t|gemm-nt|gemm-nt-2t|proj|proj-2t|mha|mha-2t|gemm-pv|gemm-qk|flash|flash-causal"
+    static final String OPS = "gemm|gemm-2t|gemv|gemm-nt|gemm-nt-2t|proj|proj-2t|mha|mha-2t|gemm-pv|gemm-qk|flash|flash-causal"
             + "|flash-heads|flash-heads-2t|softmax|decode";
 
     private AbCompare() {
@@ -139,6 +139,13 @@ public final class AbCompare {
                 float[] c = new float[n * n];
                 Kernels g = threads(k, op);
                 return () -> g.gemm(false, false, n, n, n, 1f, x, 0, n, y, 0, n, 0f, c, 0, n);
+            }
+            case "gemv" -> {
+                // y = x·B, B of N×N (a decode step's projection): the direct path, memory-bound
+                float[] x = QuickBench.random(r, n);
+                float[] y = QuickBench.random(r, n * n);
+                float[] c = new float[n];
+                return () -> k.gemm(false, false, 1, n, n, 1f, x, 0, n, y, 0, n, 0f, c, 0, n);
             }
             case "gemm-nt", "gemm-nt-2t" -> {
                 // C = A·Bᵀ, N³ (ParallelBench's GEMM shape): op(B) is packed through a transpose

@@ -1727,6 +1727,76 @@ final class GemmMicroKernels {
     }
 
     /**
+     * {@link #kernel8x2r} with B's micro-panel read in place, row p at {@code b[bSrc + p·ldb …]}, and stored into
+     * {@code bp[bpOff + p·2L …]} as it goes, the layout {@link SimdGemm#packB} writes ({@link SimdGemm#FUSE_PACK_B}):
+     * the same loads feed the same FMA chains, so the tile's floats are kernel8x2r's.
+     */
+    static void kernel8x2rPack(int kc, float[] ap, int apOff, float[] b, int bSrc, int ldb, float[] bp, int bpOff,
+                    float[] c, int cOff, int ldc, int mode, float[] acc, int accOff, int ars) {
+        float touch = touchRows(c, cOff, ldc, 8, mode);
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        FloatVector c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S);
+        FloatVector c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bo = bpOff + p * (2 * L);
+            int ao = apOff + p;
+            int bs = bSrc + p * ldb;
+            FloatVector b0 = V.cast(FloatVector.fromArray(S, b, bs));
+            FloatVector b1 = V.cast(FloatVector.fromArray(S, b, bs + L));
+            V.cast(b0).intoArray(bp, bo);
+            V.cast(b1).intoArray(bp, bo + L);
+            FloatVector a0 = V.cast(FloatVector.broadcast(S, ap[ao]));
+            c0_0 = V.cast(a0).fma(b0, c0_0);
+            c0_1 = V.cast(a0).fma(b1, c0_1);
+            FloatVector a1 = V.cast(FloatVector.broadcast(S, ap[ao + ROW]));
+            c1_0 = V.cast(a1).fma(b0, c1_0);
+            c1_1 = V.cast(a1).fma(b1, c1_1);
+            FloatVector a2 = V.cast(FloatVector.broadcast(S, ap[ao + 2 * ROW]));
+            c2_0 = V.cast(a2).fma(b0, c2_0);
+            c2_1 = V.cast(a2).fma(b1, c2_1);
+            FloatVector a3 = V.cast(FloatVector.broadcast(S, ap[ao + 3 * ROW]));
+            c3_0 = V.cast(a3).fma(b0, c3_0);
+            c3_1 = V.cast(a3).fma(b1, c3_1);
+            FloatVector a4 = V.cast(FloatVector.broadcast(S, ap[ao + 4 * ROW]));
+            c4_0 = V.cast(a4).fma(b0, c4_0);
+            c4_1 = V.cast(a4).fma(b1, c4_1);
+            FloatVector a5 = V.cast(FloatVector.broadcast(S, ap[ao + 5 * ROW]));
+            c5_0 = V.cast(a5).fma(b0, c5_0);
+            c5_1 = V.cast(a5).fma(b1, c5_1);
+            FloatVector a6 = V.cast(FloatVector.broadcast(S, ap[ao + 6 * ROW]));
+            c6_0 = V.cast(a6).fma(b0, c6_0);
+            c6_1 = V.cast(a6).fma(b1, c6_1);
+            FloatVector a7 = V.cast(FloatVector.broadcast(S, ap[ao + 7 * ROW]));
+            c7_0 = V.cast(a7).fma(b0, c7_0);
+            c7_1 = V.cast(a7).fma(b1, c7_1);
+        }
+        if (touch == TOUCH_SENTINEL) {
+            touched = touch; // practically never; it keeps the touch loads alive
+        }
+        V.cast(c0_0).intoArray(acc, accOff);
+        V.cast(c0_1).intoArray(acc, accOff + L);
+        V.cast(c1_0).intoArray(acc, accOff + 1 * ars);
+        V.cast(c1_1).intoArray(acc, accOff + 1 * ars + L);
+        V.cast(c2_0).intoArray(acc, accOff + 2 * ars);
+        V.cast(c2_1).intoArray(acc, accOff + 2 * ars + L);
+        V.cast(c3_0).intoArray(acc, accOff + 3 * ars);
+        V.cast(c3_1).intoArray(acc, accOff + 3 * ars + L);
+        V.cast(c4_0).intoArray(acc, accOff + 4 * ars);
+        V.cast(c4_1).intoArray(acc, accOff + 4 * ars + L);
+        V.cast(c5_0).intoArray(acc, accOff + 5 * ars);
+        V.cast(c5_1).intoArray(acc, accOff + 5 * ars + L);
+        V.cast(c6_0).intoArray(acc, accOff + 6 * ars);
+        V.cast(c6_1).intoArray(acc, accOff + 6 * ars + L);
+        V.cast(c7_0).intoArray(acc, accOff + 7 * ars);
+        V.cast(c7_1).intoArray(acc, accOff + 7 * ars + L);
+    }
+
+    /**
      * {@link #kernel12x2} on an A micro-panel packed as rows ({@link SimdGemm#ROW_PANELS}): element (r, p) at
      * {@code ap[apOff + r·ROW + p]}. The row stride is a constant, so each broadcast addresses its row as a
      * fixed displacement from one index register; the in-place form's run-time stride costs an address
@@ -1752,6 +1822,96 @@ final class GemmMicroKernels {
             int ao = apOff + p;
             FloatVector b0 = V.cast(FloatVector.fromArray(S, bp, bo));
             FloatVector b1 = V.cast(FloatVector.fromArray(S, bp, bo + L));
+            FloatVector a0 = V.cast(FloatVector.broadcast(S, ap[ao]));
+            c0_0 = V.cast(a0).fma(b0, c0_0);
+            c0_1 = V.cast(a0).fma(b1, c0_1);
+            FloatVector a1 = V.cast(FloatVector.broadcast(S, ap[ao + ROW]));
+            c1_0 = V.cast(a1).fma(b0, c1_0);
+            c1_1 = V.cast(a1).fma(b1, c1_1);
+            FloatVector a2 = V.cast(FloatVector.broadcast(S, ap[ao + 2 * ROW]));
+            c2_0 = V.cast(a2).fma(b0, c2_0);
+            c2_1 = V.cast(a2).fma(b1, c2_1);
+            FloatVector a3 = V.cast(FloatVector.broadcast(S, ap[ao + 3 * ROW]));
+            c3_0 = V.cast(a3).fma(b0, c3_0);
+            c3_1 = V.cast(a3).fma(b1, c3_1);
+            FloatVector a4 = V.cast(FloatVector.broadcast(S, ap[ao + 4 * ROW]));
+            c4_0 = V.cast(a4).fma(b0, c4_0);
+            c4_1 = V.cast(a4).fma(b1, c4_1);
+            FloatVector a5 = V.cast(FloatVector.broadcast(S, ap[ao + 5 * ROW]));
+            c5_0 = V.cast(a5).fma(b0, c5_0);
+            c5_1 = V.cast(a5).fma(b1, c5_1);
+            FloatVector a6 = V.cast(FloatVector.broadcast(S, ap[ao + 6 * ROW]));
+            c6_0 = V.cast(a6).fma(b0, c6_0);
+            c6_1 = V.cast(a6).fma(b1, c6_1);
+            FloatVector a7 = V.cast(FloatVector.broadcast(S, ap[ao + 7 * ROW]));
+            c7_0 = V.cast(a7).fma(b0, c7_0);
+            c7_1 = V.cast(a7).fma(b1, c7_1);
+            FloatVector a8 = V.cast(FloatVector.broadcast(S, ap[ao + 8 * ROW]));
+            c8_0 = V.cast(a8).fma(b0, c8_0);
+            c8_1 = V.cast(a8).fma(b1, c8_1);
+            FloatVector a9 = V.cast(FloatVector.broadcast(S, ap[ao + 9 * ROW]));
+            c9_0 = V.cast(a9).fma(b0, c9_0);
+            c9_1 = V.cast(a9).fma(b1, c9_1);
+            FloatVector a10 = V.cast(FloatVector.broadcast(S, ap[ao + 10 * ROW]));
+            c10_0 = V.cast(a10).fma(b0, c10_0);
+            c10_1 = V.cast(a10).fma(b1, c10_1);
+            FloatVector a11 = V.cast(FloatVector.broadcast(S, ap[ao + 11 * ROW]));
+            c11_0 = V.cast(a11).fma(b0, c11_0);
+            c11_1 = V.cast(a11).fma(b1, c11_1);
+        }
+        if (touch == TOUCH_SENTINEL) {
+            touched = touch; // practically never; it keeps the touch loads alive
+        }
+        V.cast(c0_0).intoArray(acc, accOff);
+        V.cast(c0_1).intoArray(acc, accOff + L);
+        V.cast(c1_0).intoArray(acc, accOff + 1 * ars);
+        V.cast(c1_1).intoArray(acc, accOff + 1 * ars + L);
+        V.cast(c2_0).intoArray(acc, accOff + 2 * ars);
+        V.cast(c2_1).intoArray(acc, accOff + 2 * ars + L);
+        V.cast(c3_0).intoArray(acc, accOff + 3 * ars);
+        V.cast(c3_1).intoArray(acc, accOff + 3 * ars + L);
+        V.cast(c4_0).intoArray(acc, accOff + 4 * ars);
+        V.cast(c4_1).intoArray(acc, accOff + 4 * ars + L);
+        V.cast(c5_0).intoArray(acc, accOff + 5 * ars);
+        V.cast(c5_1).intoArray(acc, accOff + 5 * ars + L);
+        V.cast(c6_0).intoArray(acc, accOff + 6 * ars);
+        V.cast(c6_1).intoArray(acc, accOff + 6 * ars + L);
+        V.cast(c7_0).intoArray(acc, accOff + 7 * ars);
+        V.cast(c7_1).intoArray(acc, accOff + 7 * ars + L);
+        V.cast(c8_0).intoArray(acc, accOff + 8 * ars);
+        V.cast(c8_1).intoArray(acc, accOff + 8 * ars + L);
+        V.cast(c9_0).intoArray(acc, accOff + 9 * ars);
+        V.cast(c9_1).intoArray(acc, accOff + 9 * ars + L);
+        V.cast(c10_0).intoArray(acc, accOff + 10 * ars);
+        V.cast(c10_1).intoArray(acc, accOff + 10 * ars + L);
+        V.cast(c11_0).intoArray(acc, accOff + 11 * ars);
+        V.cast(c11_1).intoArray(acc, accOff + 11 * ars + L);
+    }
+
+    /** {@link #kernel12x2r} with B read in place and packed as it goes, as {@link #kernel8x2rPack}. */
+    static void kernel12x2rPack(int kc, float[] ap, int apOff, float[] b, int bSrc, int ldb, float[] bp, int bpOff,
+                    float[] c, int cOff, int ldc, int mode, float[] acc, int accOff, int ars) {
+        float touch = touchRows(c, cOff, ldc, 12, mode);
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        FloatVector c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S);
+        FloatVector c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S);
+        FloatVector c8_0 = FloatVector.zero(S), c8_1 = FloatVector.zero(S);
+        FloatVector c9_0 = FloatVector.zero(S), c9_1 = FloatVector.zero(S);
+        FloatVector c10_0 = FloatVector.zero(S), c10_1 = FloatVector.zero(S);
+        FloatVector c11_0 = FloatVector.zero(S), c11_1 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bo = bpOff + p * (2 * L);
+            int ao = apOff + p;
+            int bs = bSrc + p * ldb;
+            FloatVector b0 = V.cast(FloatVector.fromArray(S, b, bs));
+            FloatVector b1 = V.cast(FloatVector.fromArray(S, b, bs + L));
+            V.cast(b0).intoArray(bp, bo);
+            V.cast(b1).intoArray(bp, bo + L);
             FloatVector a0 = V.cast(FloatVector.broadcast(S, ap[ao]));
             c0_0 = V.cast(a0).fma(b0, c0_0);
             c0_1 = V.cast(a0).fma(b1, c0_1);
