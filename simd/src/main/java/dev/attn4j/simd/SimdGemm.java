@@ -26,8 +26,7 @@ import jdk.incubator.vector.VectorSpecies;
  *           micro-kernel MR×NR over KC           accumulators in registers
  * </pre>
  * Packing reads op(A) and op(B) through their transposes, so the four cases NN, NT, TN, TT share the one
- * micro-kernel. With the row-panel tiles and op(B) = B, the first row tiles of the first A block pack Bp's
- * micro-panels themselves as they read B ({@link #FUSE_PACK_B}). Micro-panels are zero-padded to full MR/NR; a fringe tile is computed into a small scratch
+ * micro-kernel. Micro-panels are zero-padded to full MR/NR; a fringe tile is computed into a small scratch
  * tile and only its valid part is copied to C (the {@code // scalar tail} of this kernel; with the row-panel tiles, a
  * fringe of at most one vector of columns runs the tile's first vector alone). Each micro-kernel
  * first touches its C tile (one load per row end) so a cache miss on C overlaps the FMA loop instead of
@@ -414,16 +413,8 @@ final class SimdGemm {
                 int kc = Math.min(KC, k - pc);
                 // B's micro-panel at column jr of this block: bp[(jr + shift)·kc …] (see prepack)
                 int shift = 0;
-                // op(B) = B is packed by the first row block's first row tiles (see FUSE_PACK_B), but for a
-                // partial last micro-panel
-                boolean fuse = FUSE_PACK_B && pre == null && !transB && !shortDepth && !inPlaceA && m >= MR;
                 if (pre != null) {
                     shift = prepackedBase(pc, k, n) / kc + jc;
-                } else if (fuse) {
-                    int full = nc / NR * NR;
-                    if (full < nc) {
-                        packB(false, b, bOff, ldb, pc, kc, jc + full, nc - full, bp, full * kc);
-                    }
                 } else {
                     packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp, 0);
                 }
@@ -470,8 +461,7 @@ final class SimdGemm {
                         }
                     } else {
                         block(kc, ap, bp, mc, shift, nc + shift, c, cOff + ic * ldc + jc - shift, ldc, alpha, beta,
-                                mode, tile, pc == 0 ? bias : null, biasOff + jc - shift,
-                                fuse && ic == 0 ? b : null, bOff + pc * ldb + jc, ldb);
+                                mode, tile, pc == 0 ? bias : null, biasOff + jc - shift);
                     }
                 }
             }
@@ -496,53 +486,11 @@ final class SimdGemm {
      */
     private static void block(int kc, float[] ap, float[] bp, int mc, int j0, int nc, float[] c, int ci, int ldc,
                               float alpha, float beta, int mode, float[] tile, float[] bias, int biasCol) {
-        block(kc, ap, bp, mc, j0, nc, c, ci, ldc, alpha, beta, mode, tile, bias, biasCol, null, 0, 0);
-    }
-
-    /**
-     * Whether the serial packed path packs op(B) = B (not transposed) inside the micro-kernel: the first row tile
-     * of each full column micro-panel reads B's rows in place and stores them into the pack buffer as it goes
-     * ({@link GemmMicroKernels#kernel8x2rPack}, {@link GemmMicroKernels#kernel12x2rPack}); the other tiles read the
-     * buffer as before. The copy takes load and store slots of an FMA-bound loop instead of a pass of its own, where
-     * each packed float is read m/MR times: A/B against packing first, 256³ 1.02–1.03× the speed (JDK 17 and 25),
-     * 512³ 1.00–1.03×, 1024³–2048³ 0.99–1.01×. The row-panel tiles (512 bits) only; same floats in the buffer and
-     * the same FMA chains, so the same bits.
-     */
-    static final boolean FUSE_PACK_B = ROW_PANELS;
-
-    /**
-     * {@link #block}; with {@code src} not null, the first row tile of each full column micro-panel packs it: column
-     * j of the block's op(B) = B is read at src[srcOff + p·ldb + j] and stored into bp as {@link #packB} would
-     * ({@link #FUSE_PACK_B}). The caller packs the partial last micro-panel, and mc ≥ MR.
-     */
-    private static void block(int kc, float[] ap, float[] bp, int mc, int j0, int nc, float[] c, int ci, int ldc,
-                              float alpha, float beta, int mode, float[] tile, float[] bias, int biasCol,
-                              float[] src, int srcOff, int ldb) {
         for (int jr = j0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
                 int cij = ci + ir * ldc + jr;
-                if (src != null && ir == 0 && nr == NR) {
-                    boolean direct = bias == null && straightIntoC(mode, alpha);
-                    float[] acc = direct ? c : tile;
-                    int accOff = direct ? cij : ACC_OFF;
-                    int ars = direct ? ldc : NR;
-                    int km = bias != null ? GemmMicroKernels.FIRST_BETA0 : mode;
-                    if (MR == 12) {
-                        GemmMicroKernels.kernel12x2rPack(kc, ap, 0, src, srcOff + jr, ldb, bp, jr * kc, c, cij, ldc, km,
-                                acc, accOff, ars);
-                    } else {
-                        GemmMicroKernels.kernel8x2rPack(kc, ap, 0, src, srcOff + jr, ldb, bp, jr * kc, c, cij, ldc, km,
-                                acc, accOff, ars);
-                    }
-                    if (bias != null) {
-                        GemmMicroKernels.updateTileBias(tile, ACC_OFF, MR, NR, bias, biasCol + jr, c, cij, ldc, alpha);
-                    } else if (!direct) {
-                        GemmMicroKernels.updateTile(tile, ACC_OFF, MR, NR, c, cij, ldc, alpha, beta, mode);
-                    }
-                    continue;
-                }
                 if (bias != null) {
                     if (RAW_ACCUMULATORS && mr == MR && nr == NR) {
                         rawKernel(kc, ap, panelOffset(ir, kc), bp, jr * kc, c, cij, ldc, GemmMicroKernels.FIRST_BETA0,

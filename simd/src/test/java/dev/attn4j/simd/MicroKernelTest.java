@@ -2,7 +2,6 @@ package dev.attn4j.simd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -111,35 +110,6 @@ class MicroKernelTest {
                         }
                         assertSame(want, c, mr + "x2 row panel, kc = " + kc + ", mode = " + mode
                                 + (straight ? ", into C" : ""));
-
-                        // the packing form: B's rows read in place (ldb apart) give the same tile, and the
-                        // micro-panel they are stored into is the packed one
-                        int ldb = nr + rnd.nextInt(40);
-                        int bSrc = rnd.nextInt(7);
-                        float[] b = random(rnd, bSrc + kc * ldb);
-                        for (int p = 0; p < kc; p++) {
-                            System.arraycopy(bp, bpOff + p * nr, b, bSrc + p * ldb, nr);
-                        }
-                        float[] bp2 = new float[bp.length];
-                        Arrays.fill(bp2, Float.NaN);
-                        float[] c2 = c0.clone();
-                        float[] acc2 = straight ? c2 : new float[3 + mr * nr];
-                        if (mr == 8) {
-                            GemmMicroKernels.kernel8x2rPack(kc, ap, apOff, b, bSrc, ldb, bp2, bpOff, c2, cOff, ldc, mode,
-                                    acc2, accOff, ars);
-                        } else {
-                            GemmMicroKernels.kernel12x2rPack(kc, ap, apOff, b, bSrc, ldb, bp2, bpOff, c2, cOff, ldc, mode,
-                                    acc2, accOff, ars);
-                        }
-                        if (!straight) {
-                            GemmMicroKernels.updateTile(acc2, 3, mr, nr, c2, cOff, ldc, alpha, beta, mode);
-                        }
-                        assertSame(want, c2, mr + "x2 row panel packing B, kc = " + kc + ", mode = " + mode
-                                + (straight ? ", into C" : ""));
-                        float[] wantBp = new float[bp.length];
-                        Arrays.fill(wantBp, Float.NaN);
-                        System.arraycopy(bp, bpOff, wantBp, bpOff, nr * kc);
-                        assertSame(wantBp, bp2, mr + "x2 row panel: the micro-panel it packed, kc = " + kc);
 
                         // the one-vector form: the first L columns of the same tile, the rest of C untouched
                         float[] c1 = c0.clone();
