@@ -39,9 +39,10 @@ class FlashAttentionTest {
     private double worstRel = 0;
 
     /**
-     * The d = 64 P·V kernel (four rows, constant strides, used when V's rows are 64 floats apart) gives
+     * The d = 64 P·V kernels (four or eight rows, constant strides, used when V's rows are 64 floats apart) give
      * the same bits as the general one (five-row groups and a single-row leftover): every output element is the
-     * same chain, α·o then one FMA per key in key order. Every key count of a tile.
+     * same chain, α·o then one FMA per key in key order. Every key count of a tile; both kernels at every width,
+     * whichever of them the attention takes here.
      */
     @Test
     void fixedStridePvEqualsTheGeneralOne() {
@@ -50,20 +51,29 @@ class FlashAttentionTest {
         float[] v = gaussian(r, vOff + BC * D);
         for (int jn = 1; jn <= BC; jn++) {
             SimdFlashAttention.Scratch fixed = new SimdFlashAttention.Scratch();
+            SimdFlashAttention.Scratch eight = new SimdFlashAttention.Scratch();
             SimdFlashAttention.Scratch general = new SimdFlashAttention.Scratch();
             fixed.o = new float[BR * D];
+            eight.o = new float[BR * D];
             general.o = new float[BR * D];
             for (int i = 0; i < BR * D; i++) {
-                fixed.o[i] = general.o[i] = (float) r.nextGaussian();
+                fixed.o[i] = eight.o[i] = general.o[i] = (float) r.nextGaussian();
             }
             for (int i = 0; i < BC * BR; i++) {
-                fixed.st[i] = general.st[i] = r.nextFloat();
+                fixed.st[i] = eight.st[i] = general.st[i] = r.nextFloat();
             }
             for (int i = 0; i < BR; i++) {
-                fixed.alpha[i] = general.alpha[i] = r.nextFloat();
+                fixed.alpha[i] = eight.alpha[i] = general.alpha[i] = r.nextFloat();
             }
             for (int row = 0; row + 4 <= BR; row += 4) {
                 SimdFlashAttention.pv4Fixed(fixed, row, jn, v, vOff);
+            }
+            int row8 = 0;
+            for (; row8 + 8 <= BR; row8 += 8) {
+                SimdFlashAttention.pv8Fixed(eight, row8, jn, v, vOff);
+            }
+            for (; row8 < BR; row8 += 4) {
+                SimdFlashAttention.pv4Fixed(eight, row8, jn, v, vOff);
             }
             int row = 0;
             for (; row + 5 <= BR; row += 5) {
@@ -73,6 +83,7 @@ class FlashAttentionTest {
                 SimdFlashAttention.pvRow(general.o, general.st, row, general.alpha[row], 0, jn, v, vOff, D, D);
             }
             assertArrayEquals(general.o, fixed.o, "jn = " + jn);
+            assertArrayEquals(general.o, eight.o, "8 rows, jn = " + jn);
         }
     }
 
