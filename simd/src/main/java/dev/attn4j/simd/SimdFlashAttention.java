@@ -648,9 +648,10 @@ final class SimdFlashAttention {
     /**
      * Whether P·V with dv = ldv = {@link #FIXED_D} runs 8 rows × 2 vectors at a time ({@link #pv8Fixed}: 16
      * accumulators, 2 V loads and a broadcast live), where 32 vector registers are taken for granted (512 bits, as
-     * {@link #WIDE}). A/B on Zen 5 (`AbCompare`, time ratio): JDK 25 against {@link #pv4Fixed}: one head N = 2048
-     * 1.09x the speed, N = 512 1.16x, 8 heads N = 1024 1.09x, causal N = 2048 1.04x; JDK 17 against
-     * {@link #pv4Wide}: 1.03x, 1.01x, 1.01x, 1.02x.
+     * {@link #WIDE}). A/B on Zen 5 (`AbCompare`, time ratio, two runs): JDK 25 against {@link #pv4Fixed}: one head
+     * N = 2048 1.09-1.15x the speed, N = 512 1.16x, 8 heads N = 1024 1.09-1.10x, causal 1.04x (N = 2048) and
+     * 1.09x (N = 512), the MHA forward N = 1024 1.04x; JDK 17 against {@link #pv4Wide}: 1.03x and 1.07x, 1.01x,
+     * 1.01x and 1.00x, 1.02x and 1.02x, MHA 0.99x.
      */
     static final boolean PV8 = L >= 16;
 
