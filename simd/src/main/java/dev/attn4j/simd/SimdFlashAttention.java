@@ -600,8 +600,7 @@ final class SimdFlashAttention {
      * of 5 rows × 2 vectors of columns (10 accumulators + 2 V vectors + 1 broadcast: fits the 16 AVX2
      * registers without spilling), leftover rows one at a time over 8 vectors of columns. With
      * dv = ldv = {@link #FIXED_D}, groups of 8 rows ({@link #pv8Fixed}, where {@link #PV8}) or 4 rows first
-     * ({@link #pv4Fixed}: a tile's rows leave no leftover); other head sizes take {@link #pv4Wide} where
-     * {@link #WIDE_PV}.
+     * ({@link #pv4Fixed}: a tile's rows leave no leftover). {@link #WIDE_PV} takes precedence (4 × 4 groups).
      */
     private static void pv(Scratch sc, int nAct, int jn, float[] v, int vOff, int ldv, int dv) {
         int[] act = sc.act;
@@ -614,16 +613,16 @@ final class SimdFlashAttention {
             }
             int r = act[g];
             int end = r + run;
-            if (dv == FIXED_D && ldv == FIXED_D) {
+            if (WIDE_PV && dv % (4 * L) == 0) {
+                for (; r + 4 <= end; r += 4) {
+                    pv4Wide(sc, r, jn, v, vOff, ldv, dv);
+                }
+            } else if (dv == FIXED_D && ldv == FIXED_D) {
                 for (; PV8 && r + 8 <= end; r += 8) {
                     pv8Fixed(sc, r, jn, v, vOff);
                 }
                 for (; r + 4 <= end; r += 4) {
                     pv4Fixed(sc, r, jn, v, vOff);
-                }
-            } else if (WIDE_PV && dv % (4 * L) == 0) {
-                for (; r + 4 <= end; r += 4) {
-                    pv4Wide(sc, r, jn, v, vOff, ldv, dv);
                 }
             }
             for (; r + 5 <= end; r += 5) {
@@ -640,20 +639,21 @@ final class SimdFlashAttention {
      * Whether P·V runs 4 rows × 4 vectors of columns at a time ({@link #pv4Wide}: 16 accumulators, 4 V loads and
      * a broadcast live, so 32 vector registers): at 512 bits, where 4 vectors are a whole 64-wide head row, on
      * JDK 17-24. A/B against {@link #pv4Fixed} on Zen 5, N = 2048: JDK 17 1.03-1.08x the speed (one head, 8
-     * heads, causal), JDK 25 0.95-0.99x. For d = {@link #FIXED_D} {@link #pv8Fixed} is faster still and takes its
-     * place.
+     * heads, causal), JDK 25 0.95-0.99x (where {@link #pv8Fixed} runs instead).
      */
     static final boolean WIDE_PV = L >= 16 && Runtime.version().feature() < 25;
 
     /**
      * Whether P·V with dv = ldv = {@link #FIXED_D} runs 8 rows × 2 vectors at a time ({@link #pv8Fixed}: 16
      * accumulators, 2 V loads and a broadcast live), where 32 vector registers are taken for granted (512 bits, as
-     * {@link #WIDE}). A/B on Zen 5 (`AbCompare`, time ratio, two runs): JDK 25 against {@link #pv4Fixed}: one head
-     * N = 2048 1.09-1.15x the speed, N = 512 1.16x, 8 heads N = 1024 1.09-1.10x, causal 1.04x (N = 2048) and
-     * 1.09x (N = 512), the MHA forward N = 1024 1.04x; JDK 17 against {@link #pv4Wide}: 1.03x and 1.07x, 1.01x,
-     * 1.01x and 1.00x, 1.02x and 1.02x, MHA 0.99x.
+     * {@link #WIDE}) and {@link #WIDE_PV} is not taken, i.e. from JDK 25 on. A/B on Zen 5 (`AbCompare`, time ratio,
+     * two runs) on JDK 25 against {@link #pv4Fixed}: one head N = 2048 1.09-1.15x the speed, N = 512 1.16x, 8 heads
+     * N = 1024 1.09-1.10x, causal 1.04x (N = 2048) and 1.09x (N = 512), the MHA forward N = 1024 1.04x; in JMH,
+     * four forks each, one head N = 2048 6.34-6.54 ms against 6.52-6.91. On JDK 17 in place of {@link #pv4Wide}
+     * it measured 0.99-1.07x in A/B, but JMH forks split into two speeds (6.26 or 7.63 ms at N = 2048, against
+     * 6.40-6.66 for pv4Wide in every fork), so JDK 17 keeps pv4Wide.
      */
-    static final boolean PV8 = L >= 16;
+    static final boolean PV8 = L >= 16 && !WIDE_PV;
 
     /**
      * Rows r0 … r0+3, columns in blocks of 4 vectors (dv a multiple of 4L): per key, 4 V loads and 4 broadcasts
