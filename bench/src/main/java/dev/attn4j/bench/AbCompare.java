@@ -143,9 +143,9 @@ public final class AbCompare {
             case "gemv" -> {
                 // y = x·B, B of N×N (a decode step's projection): the direct path, memory-bound
                 float[] x = QuickBench.random(r, n);
-                float[] y = QuickBench.random(r, n * n);
-                float[] c = new float[n];
-                return () -> k.gemm(false, false, 1, n, n, 1f, x, 0, n, y, 0, n, 0f, c, 0, n);
+                float[] b = QuickBench.random(r, n * n);
+                float[] out = new float[n];
+                return () -> k.gemm(false, false, 1, n, n, 1f, x, 0, n, b, 0, n, 0f, out, 0, n);
             }
             case "gemm-nt", "gemm-nt-2t" -> {
                 // C = A·Bᵀ, N³ (ParallelBench's GEMM shape): op(B) is packed through a transpose

@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -128,8 +129,7 @@ class ParallelKernelsTest {
         for (Executor executor : executors) {
             for (int parallelism = 1; parallelism <= 6; parallelism++) {
                 for (int count = 0; count <= 23; count += count < 8 ? 1 : 5) {
-                    java.util.concurrent.atomic.AtomicIntegerArray runs =
-                            new java.util.concurrent.atomic.AtomicIntegerArray(count);
+                    AtomicIntegerArray runs = new AtomicIntegerArray(count);
                     WorkItems.run(executor, parallelism, count, runs::incrementAndGet);
                     for (int i = 0; i < count; i++) {
                         assertEquals(1, runs.get(i), "item " + i + " of " + count + " on " + parallelism + " threads");

@@ -786,26 +786,28 @@ final class SimdFlashAttention {
     static void pv8Fixed(Scratch sc, int r0, int jn, float[] v, int vOff) {
         float[] o = sc.o;
         float[] st = sc.st;
-        float al0 = sc.alpha[r0 + 0]; float al1 = sc.alpha[r0 + 1]; float al2 = sc.alpha[r0 + 2]; float al3 = sc.alpha[r0 + 3]; float al4 = sc.alpha[r0 + 4]; float al5 = sc.alpha[r0 + 5]; float al6 = sc.alpha[r0 + 6]; float al7 = sc.alpha[r0 + 7];
-        int o0 = r0 * FIXED_D;
+        float al0 = sc.alpha[r0], al1 = sc.alpha[r0 + 1], al2 = sc.alpha[r0 + 2], al3 = sc.alpha[r0 + 3];
+        float al4 = sc.alpha[r0 + 4], al5 = sc.alpha[r0 + 5], al6 = sc.alpha[r0 + 6], al7 = sc.alpha[r0 + 7];
+        int o0 = r0 * FIXED_D, o1 = o0 + FIXED_D, o2 = o1 + FIXED_D, o3 = o2 + FIXED_D;
+        int o4 = o3 + FIXED_D, o5 = o4 + FIXED_D, o6 = o5 + FIXED_D, o7 = o6 + FIXED_D;
         int pEnd = r0 + jn * BR;
         for (int c = 0; c < FIXED_D; c += 2 * L) {
-            FloatVector a00 = V.cast(FloatVector.fromArray(S, o, o0 + 0 * FIXED_D + c)).mul(al0);
-            FloatVector a01 = V.cast(FloatVector.fromArray(S, o, o0 + 0 * FIXED_D + c + L)).mul(al0);
-            FloatVector a10 = V.cast(FloatVector.fromArray(S, o, o0 + 1 * FIXED_D + c)).mul(al1);
-            FloatVector a11 = V.cast(FloatVector.fromArray(S, o, o0 + 1 * FIXED_D + c + L)).mul(al1);
-            FloatVector a20 = V.cast(FloatVector.fromArray(S, o, o0 + 2 * FIXED_D + c)).mul(al2);
-            FloatVector a21 = V.cast(FloatVector.fromArray(S, o, o0 + 2 * FIXED_D + c + L)).mul(al2);
-            FloatVector a30 = V.cast(FloatVector.fromArray(S, o, o0 + 3 * FIXED_D + c)).mul(al3);
-            FloatVector a31 = V.cast(FloatVector.fromArray(S, o, o0 + 3 * FIXED_D + c + L)).mul(al3);
-            FloatVector a40 = V.cast(FloatVector.fromArray(S, o, o0 + 4 * FIXED_D + c)).mul(al4);
-            FloatVector a41 = V.cast(FloatVector.fromArray(S, o, o0 + 4 * FIXED_D + c + L)).mul(al4);
-            FloatVector a50 = V.cast(FloatVector.fromArray(S, o, o0 + 5 * FIXED_D + c)).mul(al5);
-            FloatVector a51 = V.cast(FloatVector.fromArray(S, o, o0 + 5 * FIXED_D + c + L)).mul(al5);
-            FloatVector a60 = V.cast(FloatVector.fromArray(S, o, o0 + 6 * FIXED_D + c)).mul(al6);
-            FloatVector a61 = V.cast(FloatVector.fromArray(S, o, o0 + 6 * FIXED_D + c + L)).mul(al6);
-            FloatVector a70 = V.cast(FloatVector.fromArray(S, o, o0 + 7 * FIXED_D + c)).mul(al7);
-            FloatVector a71 = V.cast(FloatVector.fromArray(S, o, o0 + 7 * FIXED_D + c + L)).mul(al7);
+            FloatVector a00 = V.cast(FloatVector.fromArray(S, o, o0 + c)).mul(al0);
+            FloatVector a01 = V.cast(FloatVector.fromArray(S, o, o0 + c + L)).mul(al0);
+            FloatVector a10 = V.cast(FloatVector.fromArray(S, o, o1 + c)).mul(al1);
+            FloatVector a11 = V.cast(FloatVector.fromArray(S, o, o1 + c + L)).mul(al1);
+            FloatVector a20 = V.cast(FloatVector.fromArray(S, o, o2 + c)).mul(al2);
+            FloatVector a21 = V.cast(FloatVector.fromArray(S, o, o2 + c + L)).mul(al2);
+            FloatVector a30 = V.cast(FloatVector.fromArray(S, o, o3 + c)).mul(al3);
+            FloatVector a31 = V.cast(FloatVector.fromArray(S, o, o3 + c + L)).mul(al3);
+            FloatVector a40 = V.cast(FloatVector.fromArray(S, o, o4 + c)).mul(al4);
+            FloatVector a41 = V.cast(FloatVector.fromArray(S, o, o4 + c + L)).mul(al4);
+            FloatVector a50 = V.cast(FloatVector.fromArray(S, o, o5 + c)).mul(al5);
+            FloatVector a51 = V.cast(FloatVector.fromArray(S, o, o5 + c + L)).mul(al5);
+            FloatVector a60 = V.cast(FloatVector.fromArray(S, o, o6 + c)).mul(al6);
+            FloatVector a61 = V.cast(FloatVector.fromArray(S, o, o6 + c + L)).mul(al6);
+            FloatVector a70 = V.cast(FloatVector.fromArray(S, o, o7 + c)).mul(al7);
+            FloatVector a71 = V.cast(FloatVector.fromArray(S, o, o7 + c + L)).mul(al7);
             int vBase = vOff + c - r0 * (FIXED_D / BR); // V's row j at vBase + pj·(FIXED_D / BR), pj = j·BR + r0
             for (int pj = r0; pj < pEnd; pj += BR) {
                 int vr = vBase + pj * (FIXED_D / BR);
@@ -836,22 +838,22 @@ final class SimdFlashAttention {
                 a70 = V.cast(v0).fma(p, a70);
                 a71 = V.cast(v1).fma(p, a71);
             }
-            V.cast(a00).intoArray(o, o0 + 0 * FIXED_D + c);
-            V.cast(a01).intoArray(o, o0 + 0 * FIXED_D + c + L);
-            V.cast(a10).intoArray(o, o0 + 1 * FIXED_D + c);
-            V.cast(a11).intoArray(o, o0 + 1 * FIXED_D + c + L);
-            V.cast(a20).intoArray(o, o0 + 2 * FIXED_D + c);
-            V.cast(a21).intoArray(o, o0 + 2 * FIXED_D + c + L);
-            V.cast(a30).intoArray(o, o0 + 3 * FIXED_D + c);
-            V.cast(a31).intoArray(o, o0 + 3 * FIXED_D + c + L);
-            V.cast(a40).intoArray(o, o0 + 4 * FIXED_D + c);
-            V.cast(a41).intoArray(o, o0 + 4 * FIXED_D + c + L);
-            V.cast(a50).intoArray(o, o0 + 5 * FIXED_D + c);
-            V.cast(a51).intoArray(o, o0 + 5 * FIXED_D + c + L);
-            V.cast(a60).intoArray(o, o0 + 6 * FIXED_D + c);
-            V.cast(a61).intoArray(o, o0 + 6 * FIXED_D + c + L);
-            V.cast(a70).intoArray(o, o0 + 7 * FIXED_D + c);
-            V.cast(a71).intoArray(o, o0 + 7 * FIXED_D + c + L);
+            V.cast(a00).intoArray(o, o0 + c);
+            V.cast(a01).intoArray(o, o0 + c + L);
+            V.cast(a10).intoArray(o, o1 + c);
+            V.cast(a11).intoArray(o, o1 + c + L);
+            V.cast(a20).intoArray(o, o2 + c);
+            V.cast(a21).intoArray(o, o2 + c + L);
+            V.cast(a30).intoArray(o, o3 + c);
+            V.cast(a31).intoArray(o, o3 + c + L);
+            V.cast(a40).intoArray(o, o4 + c);
+            V.cast(a41).intoArray(o, o4 + c + L);
+            V.cast(a50).intoArray(o, o5 + c);
+            V.cast(a51).intoArray(o, o5 + c + L);
+            V.cast(a60).intoArray(o, o6 + c);
+            V.cast(a61).intoArray(o, o6 + c + L);
+            V.cast(a70).intoArray(o, o7 + c);
+            V.cast(a71).intoArray(o, o7 + c + L);
         }
     }
 
