@@ -16,14 +16,15 @@ import java.util.Random;
  * A/B comparison of two builds of {@code attn4j-simd} in one JVM, for kernel work on a noisy machine.
  *
  * <pre>java --add-modules=jdk.incubator.vector -cp bench/target/benchmarks.jar dev.attn4j.bench.AbCompare \
- *     A.jar B.jar (gemm|gemm-2t|gemm-nt|gemm-nt-2t|proj|proj-2t|mha|mha-2t|gemm-pv|gemm-qk|flash|flash-causal|flash-heads|flash-heads-2t|softmax|decode) N [rounds]</pre>
+ *     A.jar B.jar (gemm|gemm-2t|gemv|gemm-nt|gemm-nt-2t|proj|proj-2t|mha|mha-2t|gemm-pv|gemm-qk|flash|flash-causal|flash-heads|flash-heads-2t|softmax|decode) N [rounds]</pre>
  *
  * Each jar's {@code dev.attn4j.simd.SimdKernels} is loaded by its own class loader (the core classes are
  * shared), both are warmed up for 3 s, then every round times a batch of calls of each (as many as take about
  * 1 ms), in alternating order, in thread CPU time; the result is the median over rounds of time(A) ÷ time(B),
  * with its quartiles. Both builds run in the same phases of the machine, so the ratio holds where separate runs
- * differ by tens of percent. Shapes: gemm N³ NN; gemm-nt N³ NT (gemm-nt-2t on two threads); gemm-2t N³ NN on two
- * threads (the -2t bodies are timed on the wall clock);
+ * differ by tens of percent. Shapes: gemm N³ NN; gemv y = x·B with B of N × N (m = 1, the direct path);
+ * gemm-nt N³ NT (gemm-nt-2t on two threads); gemm-2t N³ NN on two threads (the -2t bodies are timed on the wall
+ * clock);
  * proj and proj-2t an MHA projection (N, 512, 512) NN, weights packed once, with a bias, on one or two threads;
  * mha and mha-2t a multi-head self-attention forward (E = 512, h = 8, N tokens) on one or two threads;
  * gemm-pv (N, 64, N) NN; gemm-qk (N, N, 64) NT; flash one head of [N, 64] queries, keys and values; flash-heads 8 such heads side
