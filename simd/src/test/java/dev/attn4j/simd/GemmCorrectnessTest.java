@@ -68,6 +68,20 @@ class GemmCorrectnessTest {
         assertTrue(directSeen > 20 && packedSeen > 200, "paths: direct " + directSeen + ", packed " + packedSeen);
     }
 
+    /**
+     * The direct path's species is the kernels' own, but 256 bits before JDK 25 where the kernels' is wider (see
+     * SimdGemm.SD), and the kernel description says so; the path itself is held to the reference above and, bit
+     * for bit, to the packed path in GemmDeterminismTest.
+     */
+    @Test
+    void directPathSpecies() {
+        int bits = VectorWidth.SPECIES.vectorBitSize();
+        int expected = Runtime.version().feature() < 25 && bits > 256 ? 256 : bits;
+        assertEquals(expected, SimdGemm.SD.vectorBitSize());
+        assertEquals(expected != bits, SimdGemm.describe().contains("direct path on 256-bit vectors"),
+                SimdGemm.describe());
+    }
+
     @Test
     void allTransposesOnLargeAndFringeShapes() {
         SplittableRandom rnd = new SplittableRandom(7);
