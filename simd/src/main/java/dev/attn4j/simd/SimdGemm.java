@@ -195,6 +195,19 @@ final class SimdGemm {
     /** Width of the per-row accumulator strip of the direct path: 16 KiB, so it stays in L1 next to B's stream. */
     private static final int DIRECT_STRIP = 4096;
 
+    /**
+     * The species of the direct path: {@link #S}, but at most 256 bits before JDK 25. The path streams B from memory
+     * with one FMA per float; on JDK 17 at 512 bits it read B at 0.87× the speed of the same loop on 256-bit vectors
+     * (A/B on Zen 5, y = x·B with B of 2048² and 4096²: 1.15× the speed with 256-bit vectors; on JDK 25 0.95-1.00×, so
+     * JDK 25 keeps 512). Every element is the same FMA chain at any width, so the same bits.
+     */
+    static final VectorSpecies<Float> SD = Runtime.version().feature() < 25 && S.vectorBitSize() > 256
+            ? S.withShape(VectorShape.S_256_BIT) : S;
+    /** SD's concrete vector class, for {@code VD.cast} (see {@link VectorWidth#VECTOR}). */
+    @SuppressWarnings("unchecked")
+    private static final Class<FloatVector> VD = (Class<FloatVector>) (Class<?>) SD.vectorType();
+    private static final int LD = SD.length();
+
     static {
         int[] tile = chooseTile(System.getProperty(TILE_PROPERTY), S.vectorBitSize(), Runtime.version().feature());
         int kernel = -1;
@@ -1008,21 +1021,9 @@ final class SimdGemm {
     /**
      * The unpacked path, op(B) = B only: for each row i of C and each strip of up to {@value #DIRECT_STRIP}
      * columns, accumulates {@code acc_j = fma(a_ip, b_pj, acc_j)} over each depth block in a per-thread strip,
-     * reading B row by row, then folds the strip into C. Package-private so tests can pin the path.
+     * reading B row by row, on {@link #SD}'s vectors, then folds the strip into C. Package-private so tests can pin
+     * the path.
      */
-    /**
-     * The species of the direct path: {@link #S}, but at most 256 bits before JDK 25. The path streams B from memory
-     * with one FMA per float; on JDK 17 at 512 bits it read B at 0.87× the speed of the same loop on 256-bit vectors
-     * (A/B on Zen 5, y = x·B with B of 2048² and 4096²: 1.15× the speed with 256-bit vectors; on JDK 25 0.95-1.00×, so
-     * JDK 25 keeps 512). Every element is the same FMA chain at any width, so the same bits.
-     */
-    static final VectorSpecies<Float> SD = Runtime.version().feature() < 25 && S.vectorBitSize() > 256
-            ? S.withShape(VectorShape.S_256_BIT) : S;
-    /** SD's concrete vector class, for {@code VD.cast} (see {@link VectorWidth#VECTOR}). */
-    @SuppressWarnings("unchecked")
-    private static final Class<FloatVector> VD = (Class<FloatVector>) (Class<?>) SD.vectorType();
-    private static final int LD = SD.length();
-
     static void gemmDirect(boolean transA, int m, int n, int k, float alpha,
                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                            float beta, float[] c, int cOff, int ldc) {
