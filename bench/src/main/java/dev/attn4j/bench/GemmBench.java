@@ -89,14 +89,17 @@ public class GemmBench {
     /**
      * Interleaved ratios: {@code java --add-modules=jdk.incubator.vector -cp bench/target/benchmarks.jar
      * dev.attn4j.bench.GemmBench [shape ...]} (default: the {@code shape} parameters above); slice length
-     * {@code -Dslice.ms=100}, pairs {@code -Dpairs=21}.
+     * {@code -Dslice.ms=100}, pairs {@code -Dpairs=21}, each shape's warm-up {@code -Dwarmup.ms=2000} of CPU time
+     * before its pairs.
      */
     public static void main(String[] args) {
         String[] shapes = args.length > 0 ? args : defaultShapes();
         long slice = Long.getLong("slice.ms", 100) * 1_000_000L;
         int pairs = Integer.getInteger("pairs", 21);
+        long warmup = Long.getLong("warmup.ms", 2000) * 1_000_000L;
         System.out.println("# " + Kernels.best().name() + ", " + Runtime.version() + ", slices of "
-                + slice / 1_000_000 + " ms CPU time, median of " + pairs + " pairs");
+                + slice / 1_000_000 + " ms CPU time, median of " + pairs + " pairs after a warm-up of "
+                + warmup / 1_000_000 + " ms per shape");
         System.out.printf("%-18s %10s %10s %7s%n", "shape", "GFLOPS", "peak", "ratio");
         PeakBench peak = new PeakBench();
         peak.mib = 64;
@@ -111,7 +114,10 @@ public class GemmBench {
             double[] ratio = new double[pairs];
             double[] rate = new double[pairs];
             double[] anchor = new double[pairs];
-            for (int r = -3; r < pairs; r++) { // 3 pairs of warm-up
+            // warm-up: the kernels' first calls run interpreted or in C1 (the Vector API there allocates a box per
+            // operation) until C2 has compiled them; a shape's fringe kernels may be new to the JVM
+            cpuSlice(warmup, () -> g.gemm(gc));
+            for (int r = -3; r < pairs; r++) { // and 3 pairs
                 pc.reset();
                 long t = cpuSlice(slice, () -> {
                     if (gemv) {
