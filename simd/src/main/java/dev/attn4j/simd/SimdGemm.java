@@ -695,6 +695,8 @@ final class SimdGemm {
                              float[] c, int ci, int ldc, float alpha, float beta, int mode, float[] tile) {
         if (mr == MR && nr == NR) {
             kernel(kc, ap, panelOffset(ir, kc), bp, jr * kc, c, ci, ldc, alpha, beta, mode, tile);
+        } else if (EIGHT_ROW_FRINGE && mr <= 8 && nr == NR) {
+            eightRows(kc, ap, panelOffset(ir, kc), bp, jr * kc, mr, c, ci, ldc, alpha, beta, mode, tile);
         } else {
             fringe(kc, ap, panelOffset(ir, kc), PACKED, bp, jr * kc, mr, nr, c, ci, ldc, alpha, beta, mode, tile);
         }
@@ -761,6 +763,41 @@ final class SimdGemm {
         }
         for (int r = 0; r < mr; r++) {
             System.arraycopy(tile, r * NR, c, ci + r * ldc, nr);
+        }
+    }
+
+    /**
+     * Whether row fringes of at most 8 rows of the 12×2 row-panel tile run the 8×2 kernel on the panel's first 8
+     * rows ({@link GemmMicroKernels#kernel8x2r}: the same accumulator chain per element and the same update, so
+     * the same bits) instead of all 12, 4 of them padding.
+     */
+    static final boolean EIGHT_ROW_FRINGE = KERNEL == 6 && ROW_PANELS;
+
+    /** A tile of mr ≤ 8 rows and NR columns on the 8×2 kernel (see {@link #EIGHT_ROW_FRINGE}). */
+    private static void eightRows(int kc, float[] ap, int apOff, float[] bp, int bpOff, int mr, float[] c, int ci,
+                                  int ldc, float alpha, float beta, int mode, float[] tile) {
+        if (mr == 8) {
+            boolean direct = straightIntoC(mode, alpha);
+            GemmMicroKernels.kernel8x2r(kc, ap, apOff, bp, bpOff, c, ci, ldc, mode, direct ? c : tile,
+                    direct ? ci : ACC_OFF, direct ? ldc : NR);
+            if (!direct) {
+                GemmMicroKernels.updateTile(tile, ACC_OFF, 8, NR, c, ci, ldc, alpha, beta, mode);
+            }
+            return;
+        }
+        // scalar tail: the valid rows of C in (unless C must not be read), the kernel on the scratch tile, back out
+        if (mode != FIRST_BETA0) {
+            for (int r = 0; r < mr; r++) {
+                System.arraycopy(c, ci + r * ldc, tile, r * NR, NR);
+            }
+        }
+        boolean direct = straightIntoC(mode, alpha);
+        GemmMicroKernels.kernel8x2r(kc, ap, apOff, bp, bpOff, tile, 0, NR, mode, tile, direct ? 0 : ACC_OFF, NR);
+        if (!direct) {
+            GemmMicroKernels.updateTile(tile, ACC_OFF, 8, NR, tile, 0, NR, alpha, beta, mode);
+        }
+        for (int r = 0; r < mr; r++) {
+            System.arraycopy(tile, r * NR, c, ci + r * ldc, NR);
         }
     }
 

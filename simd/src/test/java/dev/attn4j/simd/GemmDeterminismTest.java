@@ -28,10 +28,11 @@ class GemmDeterminismTest {
         int kc = SimdGemm.KC;
         return new int[][] {
             {37, 53, 300, 0, 0}, {129, 70, 2 * kc + 5, 0, 1}, {61, 41, 64, 1, 0}, {23, 100, kc + 1, 1, 1},
-            {300, 9, 17, 0, 0}, {5, 300, 3 * kc, 0, 0}, {64, 64, 64, 0, 1}, {2, 131, 77, 1, 0}};
+            {300, 9, 17, 0, 0}, {5, 300, 3 * kc, 0, 0}, {64, 64, 64, 0, 1}, {2, 131, 77, 1, 0},
+            {20, 96, 300, 0, 0}, {44, 70, kc + 3, 1, 0}};
     }
 
-    private static final int[] ROW_PANELS = {1, 3, 5, 7, 1, 2, 11, 13};
+    private static final int[] ROW_PANELS = {1, 3, 5, 7, 1, 2, 11, 13, 8, 12};
     private static final int[] COL_PANELS = {1, 7, 3, 17, 5, 9, 33};
 
     @Test
@@ -76,6 +77,9 @@ class GemmDeterminismTest {
         assertTrue(directInPanels && packedWhole, "both paths must be compared");
         // with the row-panel tiles (512 bits), panels of at most L columns take the one-vector fringe kernel
         assertEquals(SimdGemm.ROW_PANELS, SimdGemm.ONE_VECTOR_FRINGE, "one-vector column fringes");
+        // with the 12-row tile, row fringes of up to 8 rows (20 = 12 + 8, 44 = 3·12 + 8, panels of 1-8 rows) take
+        // the 8×2 kernel
+        assertEquals(SimdGemm.MR == 12 && SimdGemm.ROW_PANELS, SimdGemm.EIGHT_ROW_FRINGE, "eight-row fringes");
     }
 
     /** The two paths side by side on the same whole problems (op(B) = B, which the direct path serves). */
