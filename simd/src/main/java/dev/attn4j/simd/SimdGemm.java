@@ -695,8 +695,8 @@ final class SimdGemm {
                              float[] c, int ci, int ldc, float alpha, float beta, int mode, float[] tile) {
         if (mr == MR && nr == NR) {
             kernel(kc, ap, panelOffset(ir, kc), bp, jr * kc, c, ci, ldc, alpha, beta, mode, tile);
-        } else if (EIGHT_ROW_FRINGE && mr <= 8 && nr == NR) {
-            eightRows(kc, ap, panelOffset(ir, kc), bp, jr * kc, mr, c, ci, ldc, alpha, beta, mode, tile);
+        } else if (EIGHT_ROW_FRINGE && mr == 8 && nr == NR) {
+            eightRows(kc, ap, panelOffset(ir, kc), bp, jr * kc, c, ci, ldc, alpha, beta, mode, tile);
         } else {
             fringe(kc, ap, panelOffset(ir, kc), PACKED, bp, jr * kc, mr, nr, c, ci, ldc, alpha, beta, mode, tile);
         }
@@ -756,6 +756,8 @@ final class SimdGemm {
         }
         if (rs == PACKED && ONE_VECTOR_FRINGE && nr <= L) {
             oneVector(kc, ap, apOff, bp, bpOff, alpha, beta, mode, tile);
+        } else if (rs == PACKED && EIGHT_ROW_FRINGE && mr <= 8) {
+            eightRows(kc, ap, apOff, bp, bpOff, tile, 0, NR, alpha, beta, mode, tile);
         } else if (rs == PACKED) {
             kernel(kc, ap, apOff, bp, bpOff, tile, 0, NR, alpha, beta, mode, tile);
         } else {
@@ -773,31 +775,17 @@ final class SimdGemm {
      */
     static final boolean EIGHT_ROW_FRINGE = KERNEL == 6 && ROW_PANELS;
 
-    /** A tile of mr ≤ 8 rows and NR columns on the 8×2 kernel (see {@link #EIGHT_ROW_FRINGE}). */
-    private static void eightRows(int kc, float[] ap, int apOff, float[] bp, int bpOff, int mr, float[] c, int ci,
-                                  int ldc, float alpha, float beta, int mode, float[] tile) {
-        if (mr == 8) {
-            boolean direct = straightIntoC(mode, alpha);
-            GemmMicroKernels.kernel8x2r(kc, ap, apOff, bp, bpOff, c, ci, ldc, mode, direct ? c : tile,
-                    direct ? ci : ACC_OFF, direct ? ldc : NR);
-            if (!direct) {
-                GemmMicroKernels.updateTile(tile, ACC_OFF, 8, NR, c, ci, ldc, alpha, beta, mode);
-            }
-            return;
-        }
-        // scalar tail: the valid rows of C in (unless C must not be read), the kernel on the scratch tile, back out
-        if (mode != FIRST_BETA0) {
-            for (int r = 0; r < mr; r++) {
-                System.arraycopy(c, ci + r * ldc, tile, r * NR, NR);
-            }
-        }
+    /**
+     * {@link #kernel} on the 8×2 kernel: the first 8 rows of the row panel at apOff (see {@link #EIGHT_ROW_FRINGE});
+     * a tile of 8 rows runs it straight on C, a shorter one through {@link #fringe}'s scratch tile.
+     */
+    private static void eightRows(int kc, float[] ap, int apOff, float[] bp, int bpOff, float[] c, int cOff, int ldc,
+                                  float alpha, float beta, int mode, float[] scratch) {
         boolean direct = straightIntoC(mode, alpha);
-        GemmMicroKernels.kernel8x2r(kc, ap, apOff, bp, bpOff, tile, 0, NR, mode, tile, direct ? 0 : ACC_OFF, NR);
+        GemmMicroKernels.kernel8x2r(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, direct ? c : scratch,
+                direct ? cOff : ACC_OFF, direct ? ldc : NR);
         if (!direct) {
-            GemmMicroKernels.updateTile(tile, ACC_OFF, 8, NR, tile, 0, NR, alpha, beta, mode);
-        }
-        for (int r = 0; r < mr; r++) {
-            System.arraycopy(tile, r * NR, c, ci + r * ldc, NR);
+            GemmMicroKernels.updateTile(scratch, ACC_OFF, 8, NR, c, cOff, ldc, alpha, beta, mode);
         }
     }
 
