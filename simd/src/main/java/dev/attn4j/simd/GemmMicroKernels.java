@@ -1905,4 +1905,66 @@ final class GemmMicroKernels {
         V.cast(c10).intoArray(acc, accOff + 10 * ars);
         V.cast(c11).intoArray(acc, accOff + 11 * ars);
     }
+
+    /**
+     * Two row panels of {@link #kernel8x1r} at once (16 rows × L columns, 16 accumulators): the row panels are one
+     * row every {@link #ROW} floats, so rows 8-15 are the next 8-row panel. Eight chains are just the FMA
+     * latency times the pipes, and the 8-row form ran a column fringe at about half the rate of the full tile;
+     * sixteen hide it. Each accumulator is the same FMA chain in p order as in {@link #kernel8x2r}, so the same
+     * bits; they go raw to {@code acc[accOff + r·ars …]}.
+     */
+    static void kernel16x1r(int kc, float[] ap, int apOff, float[] bp, int bpOff, float[] acc, int accOff, int ars) {
+        FloatVector c0 = FloatVector.zero(S);
+        FloatVector c1 = FloatVector.zero(S);
+        FloatVector c2 = FloatVector.zero(S);
+        FloatVector c3 = FloatVector.zero(S);
+        FloatVector c4 = FloatVector.zero(S);
+        FloatVector c5 = FloatVector.zero(S);
+        FloatVector c6 = FloatVector.zero(S);
+        FloatVector c7 = FloatVector.zero(S);
+        FloatVector c8 = FloatVector.zero(S);
+        FloatVector c9 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c11 = FloatVector.zero(S);
+        FloatVector c12 = FloatVector.zero(S);
+        FloatVector c13 = FloatVector.zero(S);
+        FloatVector c14 = FloatVector.zero(S);
+        FloatVector c15 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int ao = apOff + p;
+            FloatVector b0 = V.cast(FloatVector.fromArray(S, bp, bpOff + p * (2 * L)));
+            c0 = V.cast(V.cast(FloatVector.broadcast(S, ap[ao])).fma(b0, c0));
+            c1 = V.cast(V.cast(FloatVector.broadcast(S, ap[ao + ROW])).fma(b0, c1));
+            c2 = V.cast(V.cast(FloatVector.broadcast(S, ap[ao + 2 * ROW])).fma(b0, c2));
+            c3 = V.cast(V.cast(FloatVector.broadcast(S, ap[ao + 3 * ROW])).fma(b0, c3));
+            c4 = V.cast(V.cast(FloatVector.broadcast(S, ap[ao + 4 * ROW])).fma(b0, c4));
+            c5 = V.cast(V.cast(FloatVector.broadcast(S, ap[ao + 5 * ROW])).fma(b0, c5));
+            c6 = V.cast(V.cast(FloatVector.broadcast(S, ap[ao + 6 * ROW])).fma(b0, c6));
+            c7 = V.cast(V.cast(FloatVector.broadcast(S, ap[ao + 7 * ROW])).fma(b0, c7));
+            c8 = V.cast(V.cast(FloatVector.broadcast(S, ap[ao + 8 * ROW])).fma(b0, c8));
+            c9 = V.cast(V.cast(FloatVector.broadcast(S, ap[ao + 9 * ROW])).fma(b0, c9));
+            c10 = V.cast(V.cast(FloatVector.broadcast(S, ap[ao + 10 * ROW])).fma(b0, c10));
+            c11 = V.cast(V.cast(FloatVector.broadcast(S, ap[ao + 11 * ROW])).fma(b0, c11));
+            c12 = V.cast(V.cast(FloatVector.broadcast(S, ap[ao + 12 * ROW])).fma(b0, c12));
+            c13 = V.cast(V.cast(FloatVector.broadcast(S, ap[ao + 13 * ROW])).fma(b0, c13));
+            c14 = V.cast(V.cast(FloatVector.broadcast(S, ap[ao + 14 * ROW])).fma(b0, c14));
+            c15 = V.cast(V.cast(FloatVector.broadcast(S, ap[ao + 15 * ROW])).fma(b0, c15));
+        }
+        V.cast(c0).intoArray(acc, accOff);
+        V.cast(c1).intoArray(acc, accOff + ars);
+        V.cast(c2).intoArray(acc, accOff + 2 * ars);
+        V.cast(c3).intoArray(acc, accOff + 3 * ars);
+        V.cast(c4).intoArray(acc, accOff + 4 * ars);
+        V.cast(c5).intoArray(acc, accOff + 5 * ars);
+        V.cast(c6).intoArray(acc, accOff + 6 * ars);
+        V.cast(c7).intoArray(acc, accOff + 7 * ars);
+        V.cast(c8).intoArray(acc, accOff + 8 * ars);
+        V.cast(c9).intoArray(acc, accOff + 9 * ars);
+        V.cast(c10).intoArray(acc, accOff + 10 * ars);
+        V.cast(c11).intoArray(acc, accOff + 11 * ars);
+        V.cast(c12).intoArray(acc, accOff + 12 * ars);
+        V.cast(c13).intoArray(acc, accOff + 13 * ars);
+        V.cast(c14).intoArray(acc, accOff + 14 * ars);
+        V.cast(c15).intoArray(acc, accOff + 15 * ars);
+    }
 }

@@ -29,7 +29,7 @@ class GemmDeterminismTest {
         return new int[][] {
             {37, 53, 300, 0, 0}, {129, 70, 2 * kc + 5, 0, 1}, {61, 41, 64, 1, 0}, {23, 100, kc + 1, 1, 1},
             {300, 9, 17, 0, 0}, {5, 300, 3 * kc, 0, 0}, {64, 64, 64, 0, 1}, {2, 131, 77, 1, 0},
-            {20, 96, 300, 0, 0}, {44, 70, kc + 3, 1, 0}};
+            {20, 96, 300, 0, 0}, {44, 70, kc + 3, 1, 0}, {41, 75, kc + 7, 0, 0}, {35, 66, 300, 1, 1}};
     }
 
     private static final int[] ROW_PANELS = {1, 3, 5, 7, 1, 2, 11, 13, 8, 12};
@@ -80,6 +80,9 @@ class GemmDeterminismTest {
         // with the 12-row tile, row fringes of up to 8 rows (20 = 12 + 8, 44 = 3·12 + 8, panels of 1-8 rows) take
         // the 8×2 kernel
         assertEquals(SimdGemm.MR == 12 && SimdGemm.ROW_PANELS, SimdGemm.EIGHT_ROW_FRINGE, "eight-row fringes");
+        // with the 8-row tile, column fringes of at most L columns (70, 75 and 66 columns: 6, 11 and 2 past the
+        // last whole tile) run two row panels at a time in the whole call, one panel or the strided form in panels
+        assertEquals(SimdGemm.MR == 8 && SimdGemm.ROW_PANELS, SimdGemm.SIXTEEN_ROW_FRINGE, "sixteen-row fringes");
     }
 
     /** The two paths side by side on the same whole problems (op(B) = B, which the direct path serves). */
