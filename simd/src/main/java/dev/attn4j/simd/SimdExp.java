@@ -217,12 +217,14 @@ final class SimdExp {
      *
      * <p>Against {@link #expAffineSum} the base-2 reduction needs no Cody–Waite split: {@code n = round(y)} and
      * {@code f = y − n} is exact (|f| ≤ 1/2, Sterbenz), so three operations of the FMA pipes become adds, and the
-     * affine step is one add. Per vector: 8 multiplies or FMAs (against 11) and 5 adds, which have their own pipes
-     * on current x86 and Arm cores. Accuracy ({@code ExpTest}, every 7th float in [-126, 0]): within 2 ulps of
-     * the float64 2^y (1.44 measured for the polynomial part); 1 for 0; +0 for −∞ and for y &lt; −126 (results
-     * that would be subnormal flushed to zero); NaN for NaN. Its last steps (2^n from the exponent bits, the
-     * flush, the lane sums) are those of {@link #expAffineSum}, written out again for the reason given there: a
-     * vector handed to a method C2 leaves out of line is boxed.
+     * affine step is one add. And the scaling by 2^n is an integer add of n to p's exponent field instead of a
+     * multiply: the same bits, since the result is normal (y ≥ −126 gives n ≥ −126, and n = −126 only with
+     * f ≥ 0, where p ≥ 1), and the flush covers y &lt; −126. Per vector: 7 multiplies or FMAs (against 11 for the
+     * base-e exp) and 5 floating-point adds, which have their own pipes on current x86 and Arm cores. Accuracy
+     * ({@code ExpTest}, every 7th float in [-126, 0]): within 2 ulps of the float64 2^y (1.44 measured for the
+     * polynomial part); 1 for 0; +0 for −∞ and for y &lt; −126 (results that would be subnormal flushed to zero);
+     * NaN for NaN. Its last steps (the flush, the lane sums) are those of {@link #expAffineSum}, written out again
+     * for the reason given there: a vector handed to a method C2 leaves out of line is boxed.
      */
     static void exp2ShiftSum(float[] a, int off, int stride, int count, float[] shiftVec, int shiftOff,
                              float[] sum, int sumOff) {
@@ -247,10 +249,10 @@ final class SimdExp {
             FloatVector qb = V.cast(V.cast(V.cast(f).fma(b6, b5)).fma(f, b4));
             FloatVector q = V.cast(V.cast(f2).fma(qb, qa));
             FloatVector p = V.cast(V.cast(f2).fma(q, V.cast(f).fma(ln2, one)));
-            IntVector bits = VI.cast(VI.cast(VI.cast(V.cast(t).reinterpretAsInts()).lanewise(VectorOperators.LSHL, 23))
-                    .add(127 << 23));
-            FloatVector scale2n = V.cast(VI.cast(bits).reinterpretAsFloats());
-            FloatVector e = V.cast(V.cast(V.cast(p).mul(scale2n)).blend(0f, under));
+            // p·2^n as n added to p's exponent field: t's low bits hold n, so t's bits << 23 are n << 23
+            IntVector bits = VI.cast(VI.cast(V.cast(p).reinterpretAsInts())
+                    .add(VI.cast(VI.cast(V.cast(t).reinterpretAsInts()).lanewise(VectorOperators.LSHL, 23))));
+            FloatVector e = V.cast(V.cast(VI.cast(bits).reinterpretAsFloats()).blend(0f, under));
             V.cast(e).intoArray(a, i);
             acc = V.cast(acc).add(e);
         }
@@ -269,8 +271,7 @@ final class SimdExp {
         float qb = Math.fma(Math.fma(f, B6, B5), f, B4);
         float q = Math.fma(f2, qb, qa);
         float p = Math.fma(f2, q, Math.fma(f, LN2, 1f));
-        float scale = Float.intBitsToFloat((Float.floatToRawIntBits(t) << 23) + (127 << 23));
-        return p * scale;
+        return Float.intBitsToFloat(Float.floatToRawIntBits(p) + (Float.floatToRawIntBits(t) << 23));
     }
 
     /** The scalar twin of the vector exp in {@link #expAffineSum}: the same operations, so the same bits. */

@@ -140,6 +140,27 @@ class ExpTest {
         assertTrue(worst[0] <= MAX_ULPS, "max error " + worst[0] + " ulps at y = " + (float) worst[1]);
     }
 
+    /**
+     * The base-2 form scales by 2^n with an integer add to the exponent field; that is the multiply by 2^n, bitwise,
+     * wherever the result is kept: 2^y = scalb(2^f, n) with n = rint(y), f = y − n (where n = 0, so no scaling), for
+     * every 61st float in [-126, 0) and every float in [-126, -124).
+     */
+    @Test
+    void exp2ScalingIsTheMultiplyByTwoToTheN() {
+        int checked = 0;
+        // negative floats: bits down by one is the next float up, to -0 at Integer.MIN_VALUE
+        for (long bits = Float.floatToRawIntBits(SimdExp.UNDERFLOW2); bits > Integer.MIN_VALUE; ) {
+            float y = Float.intBitsToFloat((int) bits);
+            bits -= y < -124f ? 1 : 61;
+            float n = (float) Math.rint(y);
+            float f = y - n;
+            float want = Math.scalb(SimdExp.exp2(f), (int) n);
+            assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(SimdExp.exp2(y)), "2^" + y);
+            checked++;
+        }
+        assertTrue(checked > 1_000_000, "checked " + checked);
+    }
+
     /** Shift per lane and lane sums of the base-2 form, bitwise against its scalar twin; special values. */
     @Test
     void exp2ShiftSumsAndSpecialValues() {
