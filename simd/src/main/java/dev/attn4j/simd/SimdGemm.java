@@ -196,13 +196,11 @@ final class SimdGemm {
     private static final int DIRECT_STRIP = 4096;
 
     /**
-     * The species of the direct path: {@link #S}, but at most 256 bits before JDK 25. The path streams B from memory
-     * with one FMA per float; on JDK 17 at 512 bits it read B at 0.87× the speed of the same loop on 256-bit vectors
-     * (A/B on Zen 5, y = x·B with B of 2048² and 4096²: 1.15× the speed with 256-bit vectors; on JDK 25 0.95-1.00×, so
-     * JDK 25 keeps 512). Every element is the same FMA chain at any width, so the same bits.
+     * The species of the direct path, which streams B from memory with one FMA per float: at most 256 bits ({@link
+     * VectorWidth#STREAM_SPECIES}, where 512-bit loads split cache lines). Every element is the same FMA chain at any
+     * width, so the same bits.
      */
-    static final VectorSpecies<Float> SD = Runtime.version().feature() < 25 && S.vectorBitSize() > 256
-            ? S.withShape(VectorShape.S_256_BIT) : S;
+    static final VectorSpecies<Float> SD = VectorWidth.STREAM_SPECIES;
     /** SD's concrete vector class, for {@code VD.cast} (see {@link VectorWidth#VECTOR}). */
     @SuppressWarnings("unchecked")
     private static final Class<FloatVector> VD = (Class<FloatVector>) (Class<?>) SD.vectorType();

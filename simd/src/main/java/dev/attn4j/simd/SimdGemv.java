@@ -11,12 +11,13 @@ import jdk.incubator.vector.VectorSpecies;
  * independent chains; that changes no row's arithmetic.
  */
 final class SimdGemv {
-    private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
-    private static final Class<FloatVector> V = VectorWidth.VECTOR;
-    private static final int L = VectorWidth.LANES;
+    /** At most 256 bits: a streaming kernel (see {@link VectorWidth#STREAM_SPECIES}). */
+    private static final VectorSpecies<Float> S = VectorWidth.STREAM_SPECIES;
+    private static final Class<FloatVector> V = VectorWidth.STREAM_VECTOR;
+    private static final int L = S.length();
 
     /**
-     * Per-thread buffer for the fixed-order lane sums: a buffer per call cost 16 + 16·L bytes, 272 at 512 bits,
+     * Per-thread buffer for the fixed-order lane sums: a buffer per call cost 16 + 16·L bytes, 144 at 256 bits,
      * which is what a boxed vector would cost (and what the allocation check of the kernels looks for).
      */
     private static final ThreadLocal<float[]> LANE_SUMS = ThreadLocal.withInitial(() -> new float[4 * L]);
@@ -44,7 +45,7 @@ final class SimdGemv {
                 s2 = V.cast(FloatVector.fromArray(S, a, r2 + c)).fma(xv, s2);
                 s3 = V.cast(FloatVector.fromArray(S, a, r3 + c)).fma(xv, s3);
             }
-            // the four lane sums as four independent scalar chains (each left to right, as VectorWidth.sumLanes):
+            // the four lane sums as four independent scalar chains (each left to right):
             // one shared buffer and one row after another made every row wait ~8 dependent adds
             V.cast(s0).intoArray(lanes, 0);
             V.cast(s1).intoArray(lanes, L);
@@ -69,7 +70,11 @@ final class SimdGemv {
                 s = V.cast(FloatVector.fromArray(S, a, r + c)).fma(V.cast(FloatVector.fromArray(S, x, xOff + c)), s);
             }
             V.cast(s).intoArray(lanes, 0);
-            y[yOff + j] = tail(a, r, x, xOff, bound, d, VectorWidth.sumLanes(lanes, 0));
+            float sum = 0f;
+            for (int i = 0; i < L; i++) {
+                sum += lanes[i];
+            }
+            y[yOff + j] = tail(a, r, x, xOff, bound, d, sum);
         }
     }
 

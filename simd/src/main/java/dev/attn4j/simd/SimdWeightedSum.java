@@ -15,8 +15,9 @@ import jdk.incubator.vector.VectorSpecies;
  * the same bits whatever d, block or tail the column falls in.
  */
 final class SimdWeightedSum {
-    private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
-    private static final Class<FloatVector> V = VectorWidth.VECTOR;
+    /** At most 256 bits: a streaming kernel (see {@link VectorWidth#STREAM_SPECIES}). */
+    private static final VectorSpecies<Float> S = VectorWidth.STREAM_SPECIES;
+    private static final Class<FloatVector> V = VectorWidth.STREAM_VECTOR;
     private static final int L = S.length();
 
     private SimdWeightedSum() {

@@ -42,6 +42,22 @@ final class VectorWidth {
     static final int LANES = SPECIES.length();
 
     /**
+     * The species of the memory-bound kernels that stream a matrix once (GEMV, the weighted sum, GEMM's direct
+     * path): {@link #SPECIES}, but at most 256 bits. A 512-bit load whose address is not a multiple of 64 bytes
+     * spans two cache lines, and a Java array's floats start 16 bytes past a 64-byte boundary at best (a large
+     * array in G1 starts a region, its header is 16 bytes), so a stream read from its first float splits every
+     * load. Read bandwidth of one core, four streams side by side over 128 MiB (Zen 5, JDK 17 and 25): 512-bit
+     * loads 25-27 GB/s from a misaligned start and 39-46 from an aligned one, 256-bit loads 43-48 from any start,
+     * 128-bit 40. Kernels cannot choose their data's alignment, so they stream on 256-bit vectors.
+     */
+    static final VectorSpecies<Float> STREAM_SPECIES = SPECIES.vectorBitSize() > 256
+            ? SPECIES.withShape(VectorShape.S_256_BIT) : SPECIES;
+
+    /** The concrete class of {@link #STREAM_SPECIES}'s vectors (see {@link #VECTOR}). */
+    @SuppressWarnings("unchecked")
+    static final Class<FloatVector> STREAM_VECTOR = (Class<FloatVector>) (Class<?>) STREAM_SPECIES.vectorType();
+
+    /**
      * Σ of the {@link #LANES} floats at {@code lanes[off]}, added left to right: a vector's lane sum once the
      * vector is stored there. Unlike {@code reduceLanes(ADD)}, whose order may differ between the intrinsic and
      * the Java fallback (so between JIT tiers), this gives the same bits every time; and it takes an array, not
