@@ -78,6 +78,9 @@ final class QuickBench {
     /** The same two from the median run rather than the best (what medians of other timings compare with). */
     double bandwidthMedianGBs;
     double bandwidth4MedianGBs = Double.NaN;
+    /** The form of each read loop that was fastest and timed (see VectorAnchors.fastestRead). */
+    String readLoop = "";
+    String readLoop4 = "";
     String peakLabel;
 
     /**
@@ -157,17 +160,27 @@ final class QuickBench {
         for (int i = 0; i < big.length; i += 1024) {
             big[i] = i;
         }
-        QuickTimer.Timing b = QuickTimer.time(() -> sink[0] += vec ? VectorAnchors.readSum(big) : ScalarAnchors.readSum(big));
+        // on vectors, the fastest of the loop's forms (start offset, vector size: VectorAnchors.fastestRead)
+        int[] one = vec ? VectorAnchors.fastestRead(big, false) : null;
+        readLoop = vec ? loopName(one) : "scalar";
+        QuickTimer.Timing b = QuickTimer.time(() -> sink[0] += vec ? VectorAnchors.read(big, false, one[0] == 1, one[1])
+                : ScalarAnchors.readSum(big));
         bandwidthGBs = 4.0 * big.length / b.minSeconds() * 1e-9;
         bandwidthMedianGBs = 4.0 * big.length / b.medianSeconds() * 1e-9;
         if (vec) {
-            QuickTimer.Timing b4 = QuickTimer.time(() -> sink[0] += VectorAnchors.readSum4Streams(big));
+            int[] four = VectorAnchors.fastestRead(big, true);
+            readLoop4 = loopName(four);
+            QuickTimer.Timing b4 = QuickTimer.time(() -> sink[0] += VectorAnchors.read(big, true, four[0] == 1, four[1]));
             bandwidth4GBs = 4.0 * big.length / b4.minSeconds() * 1e-9;
             bandwidth4MedianGBs = 4.0 * big.length / b4.medianSeconds() * 1e-9;
         }
         if (sink[0] == 42f) {
             notes.add("");   // keeps the sums alive
         }
+    }
+
+    private static String loopName(int[] form) {
+        return (form[0] == 1 ? "256" : String.valueOf(VectorAnchors.lanes() * 32)) + "-bit loads from float " + form[1];
     }
 
     // ---------------------------------------------------------------- timing helpers

@@ -125,7 +125,7 @@ public final class Report {
         }
         json.put("anchors", Map.of("fmaPeakGflops1Thread", qb.peakGflops1, "fmaPeakGflopsAllThreads", qb.peakGflopsN,
                 "readBandwidthGBs", qb.bandwidthGBs, "readBandwidth4StreamsGBs", qb.bandwidth4GBs,
-                "peakLabel", qb.peakLabel));
+                "readLoop", qb.readLoop, "readLoop4Streams", qb.readLoop4, "peakLabel", qb.peakLabel));
         json.put("peers", qb.peers);
         List<Map<String, Object>> ms = new ArrayList<>();
         for (Measurement m : qb.results) {
@@ -180,12 +180,13 @@ public final class Report {
     }
 
     private void printAnchorsAndPeers(QuickBench qb) {
-        out.printf(Locale.ROOT, "  %s: %.1f GFLOPS on 1 thread%s; read bandwidth %.1f GB/s (1 thread, 128 MiB, one stream)%s;"
-                        + " best of the runs%n",
+        out.printf(Locale.ROOT, "  %s: %.1f GFLOPS on 1 thread%s; read bandwidth %.1f GB/s (1 thread, 128 MiB, one stream,"
+                        + " %s)%s; best of the runs%n",
                 qb.peakLabel, qb.peakGflops1,
                 options.threads() > 1 ? String.format(Locale.ROOT, ", %.1f on %d threads", qb.peakGflopsN, options.threads()) : "",
-                qb.bandwidthGBs, Double.isNaN(qb.bandwidth4GBs) ? ""
-                        : String.format(Locale.ROOT, ", %.1f GB/s as four streams side by side", qb.bandwidth4GBs));
+                qb.bandwidthGBs, qb.readLoop, Double.isNaN(qb.bandwidth4GBs) ? ""
+                        : String.format(Locale.ROOT, ", %.1f GB/s as four streams side by side (%s)", qb.bandwidth4GBs,
+                        qb.readLoop4));
         out.println("  peers:");
         qb.peers.forEach((k, v) -> out.printf(Locale.ROOT, "    %-22s %s%n", k, v));
     }

@@ -3,9 +3,6 @@ package dev.attn4j.bench;
 import dev.attn4j.Kernels;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -30,7 +27,6 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xms2g", "-Xmx2g"})
 public class WeightedSumBench {
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int D = 64;
 
     @Param({"1024", "8192", "65536", "262144"})
@@ -72,22 +68,19 @@ public class WeightedSumBench {
         return out;
     }
 
-    /** Read bandwidth anchor: sums every float of V with 8 independent vector accumulators. */
+    /** The read loop of the anchor: the fastest form over V (see {@link VectorAnchors#fastestRead}). */
+    int[] readForm;
+
+    /**
+     * Read bandwidth anchor: sums V as one sequential stream, in the fastest of the loop's forms (start offset,
+     * vector size), chosen once per trial: a 512-bit loop from float 0 splits every load across two cache lines and
+     * would understate what the machine can read.
+     */
     @Benchmark
     public float anchorReadBandwidth() {
-        int l = S.length();
-        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-        float[] x = v;
-        for (int i = 0; i + 8 * l <= x.length; i += 8 * l) {
-            a0 = a0.add(FloatVector.fromArray(S, x, i));
-            a1 = a1.add(FloatVector.fromArray(S, x, i + l));
-            a2 = a2.add(FloatVector.fromArray(S, x, i + 2 * l));
-            a3 = a3.add(FloatVector.fromArray(S, x, i + 3 * l));
-            a4 = a4.add(FloatVector.fromArray(S, x, i + 4 * l));
-            a5 = a5.add(FloatVector.fromArray(S, x, i + 5 * l));
-            a6 = a6.add(FloatVector.fromArray(S, x, i + 6 * l));
-            a7 = a7.add(FloatVector.fromArray(S, x, i + 7 * l));
+        if (readForm == null) {
+            readForm = VectorAnchors.fastestRead(v, false);
         }
-        return a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).reduceLanes(VectorOperators.ADD);
+        return VectorAnchors.read(v, false, readForm[0] == 1, readForm[1]);
     }
 }
