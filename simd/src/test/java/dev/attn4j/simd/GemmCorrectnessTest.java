@@ -69,14 +69,15 @@ class GemmCorrectnessTest {
     }
 
     /**
-     * The direct path's species is the kernels' own, but 256 bits before JDK 25 where the kernels' is wider (see
-     * SimdGemm.SD), and the kernel description says so; the path itself is held to the reference above and, bit
-     * for bit, to the packed path in GemmDeterminismTest.
+     * The streaming kernels' species (the direct path's, the GEMV's, the weighted sum's) is the kernels' own, but
+     * 256 bits where the kernels' is wider (see VectorWidth.STREAM_SPECIES), and the kernel description says so; the
+     * path itself is held to the reference above and, bit for bit, to the packed path in GemmDeterminismTest.
      */
     @Test
     void directPathSpecies() {
         int bits = VectorWidth.SPECIES.vectorBitSize();
-        int expected = Runtime.version().feature() < 25 && bits > 256 ? 256 : bits;
+        int expected = Math.min(bits, 256);
+        assertEquals(expected, VectorWidth.STREAM_SPECIES.vectorBitSize());
         assertEquals(expected, SimdGemm.SD.vectorBitSize());
         assertEquals(expected != bits, SimdGemm.describe().contains("direct path on 256-bit vectors"),
                 SimdGemm.describe());
