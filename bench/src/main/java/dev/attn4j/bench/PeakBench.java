@@ -30,9 +30,9 @@ import org.openjdk.jmh.annotations.State;
  *       runs out of registers and keeps the chains on the stack; that loop read 0.6–0.85 of this one (and of
  *       the C yardstick). Secondary result {@code flops} (ops/s = FLOP/s, 2 per lane).</li>
  *   <li>{@link #readBandwidth}: sequential read bandwidth of one core over a buffer of {@code mib} MiB
- *       (default 64, far beyond L2 and L3, so DRAM), read as four concurrent streams and summed with 8
- *       independent vector adds so the adds never limit it, by the fastest of the loop's forms (start offsets
- *       and vector sizes, see {@link #chooseRead}). Secondary result {@code bytes} (ops/s = bytes/s).</li>
+ *       (default 64, far beyond L2 and L3, so DRAM), read as four concurrent streams ({@link
+ *       VectorAnchors#readSum4Streams}, the report's loop) in the fastest of the loop's forms (start offsets and
+ *       vector sizes, see {@link #readForm}). Secondary result {@code bytes} (ops/s = bytes/s).</li>
  * </ul>
  *
  * Run: {@code java -jar bench/target/benchmarks.jar PeakBench -f 1 -wi 3 -i 5 -w 1 -r 1}. For the 128-bit
@@ -92,51 +92,21 @@ public class PeakBench {
 
     @Benchmark
     public float readBandwidth(Counters counters) {
-        if (readBits == 0) {
-            chooseRead();
+        if (readForm == null) {
+            readForm = VectorAnchors.fastestRead(buffer, true);
         }
-        float r = readBits == 256 ? sum256(buffer, readFrom) : sum(buffer, readFrom);
-        counters.bytes += 4L * streamFloats(buffer.length, readBits == 256 ? 8 : S.length());
+        float r = VectorAnchors.read(buffer, true, readForm[0] == 1, readForm[1]);
+        counters.bytes += 4L * buffer.length;
         return r;
     }
 
-    /** The read loop {@link #readBandwidth} runs: its vector size in bits and the float it starts at. */
-    int readBits;
-    int readFrom;
-
     /**
-     * Picks the read loop for {@link #readBandwidth}: the fastest, over three runs each, of the loop on the preferred
-     * species from floats 0, 4, 8 and 12 (one of them 64-byte aligned, as a Java array's floats are 16-byte aligned
-     * at least) and, where the preferred species is wider, on 256-bit vectors. A 512-bit load that is not 64-byte
-     * aligned spans two cache lines: from a misaligned start the same loop read 25-27 GB/s against 39-46 aligned
-     * (Zen 5), so a loop from float 0 would understate the machine. The yardstick is what the machine can read.
+     * The form of {@link #readBandwidth}'s loop ({@link VectorAnchors#fastestRead}: start offset and vector size),
+     * chosen on first use: a 512-bit loop from float 0 splits every load across two cache lines and would understate
+     * what the machine can read. (The loop leaves out at most a few vectors of the buffer; the bytes counted are the
+     * buffer's, an error below 1e-5.)
      */
-    void chooseRead() {
-        double best = Double.MAX_VALUE;
-        float sink = 0f;
-        for (int bits : S.vectorBitSize() > 256 ? new int[] {S.vectorBitSize(), 256} : new int[] {S.vectorBitSize()}) {
-            for (int from : bits == 256 && S.vectorBitSize() > 256 ? new int[] {0} : new int[] {0, 4, 8, 12}) {
-                for (int run = 0; run < 5; run++) {
-                    long t0 = System.nanoTime();
-                    sink += bits == 256 ? sum256(buffer, from) : sum(buffer, from);
-                    double ns = (System.nanoTime() - t0) / (double) streamFloats(buffer.length, bits / 32);
-                    if (run >= 2 && ns < best) {
-                        best = ns;
-                        readBits = bits;
-                        readFrom = from;
-                    }
-                }
-            }
-        }
-        if (sink == 42f) {
-            readFrom = 0;
-        }
-    }
-
-    /** Floats the four-stream loops read from an array of {@code length} with {@code lanes}-float vectors. */
-    static int streamFloats(int length, int lanes) {
-        return 4 * ((length - 16) / 4 / (2 * lanes) * (2 * lanes));
-    }
+    int[] readForm;
 
     /** The factor x = y of the chains that {@link #fmaChains(int)} and {@link #fmaPeak} run. */
     static final float CHAIN_FACTOR = 1e-4f;
@@ -182,56 +152,5 @@ public class PeakBench {
         }
         FloatVector s = c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7).add(c8).add(c9).add(c10).add(c11);
         return s.reduceLanes(VectorOperators.ADD);
-    }
-
-    /**
-     * Sums the array as four concurrent sequential streams, one per quarter, two vector accumulators each.
-     * Several streams matter: one core reaches its bandwidth only with several misses in flight, and a single
-     * stream leaves that to the prefetcher alone (here it read ~25% lower). Adds are 3 cycles × 2 pipes, so
-     * 8 accumulators keep up with any load rate.
-     */
-    static float sum(float[] a, int from) {
-        int l = S.length();
-        int quarter = (a.length - 16) / 4 / (2 * l) * (2 * l);
-        FloatVector s0 = FloatVector.zero(S);
-        FloatVector s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
-        int q1 = from + quarter;
-        int q2 = from + 2 * quarter;
-        int q3 = from + 3 * quarter;
-        for (int i = 0; i < quarter; i += 2 * l) {
-            s0 = s0.add(FloatVector.fromArray(S, a, from + i));
-            s1 = s1.add(FloatVector.fromArray(S, a, from + i + l));
-            s2 = s2.add(FloatVector.fromArray(S, a, q1 + i));
-            s3 = s3.add(FloatVector.fromArray(S, a, q1 + i + l));
-            s4 = s4.add(FloatVector.fromArray(S, a, q2 + i));
-            s5 = s5.add(FloatVector.fromArray(S, a, q2 + i + l));
-            s6 = s6.add(FloatVector.fromArray(S, a, q3 + i));
-            s7 = s7.add(FloatVector.fromArray(S, a, q3 + i + l));
-        }
-        return s0.add(s1).add(s2).add(s3).add(s4).add(s5).add(s6).add(s7).reduceLanes(VectorOperators.ADD);
-    }
-
-    private static final VectorSpecies<Float> S256 = FloatVector.SPECIES_256;
-
-    /** {@link #sum} on 256-bit vectors. */
-    static float sum256(float[] a, int from) {
-        int l = S256.length();
-        int quarter = (a.length - 16) / 4 / (2 * l) * (2 * l);
-        FloatVector s0 = FloatVector.zero(S256);
-        FloatVector s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
-        int q1 = from + quarter;
-        int q2 = from + 2 * quarter;
-        int q3 = from + 3 * quarter;
-        for (int i = 0; i < quarter; i += 2 * l) {
-            s0 = s0.add(FloatVector.fromArray(S256, a, from + i));
-            s1 = s1.add(FloatVector.fromArray(S256, a, from + i + l));
-            s2 = s2.add(FloatVector.fromArray(S256, a, q1 + i));
-            s3 = s3.add(FloatVector.fromArray(S256, a, q1 + i + l));
-            s4 = s4.add(FloatVector.fromArray(S256, a, q2 + i));
-            s5 = s5.add(FloatVector.fromArray(S256, a, q2 + i + l));
-            s6 = s6.add(FloatVector.fromArray(S256, a, q3 + i));
-            s7 = s7.add(FloatVector.fromArray(S256, a, q3 + i + l));
-        }
-        return s0.add(s1).add(s2).add(s3).add(s4).add(s5).add(s6).add(s7).reduceLanes(VectorOperators.ADD);
     }
 }

@@ -202,8 +202,7 @@ final class SimdGemm {
      */
     static final VectorSpecies<Float> SD = VectorWidth.STREAM_SPECIES;
     /** SD's concrete vector class, for {@code VD.cast} (see {@link VectorWidth#VECTOR}). */
-    @SuppressWarnings("unchecked")
-    private static final Class<FloatVector> VD = (Class<FloatVector>) (Class<?>) SD.vectorType();
+    private static final Class<FloatVector> VD = VectorWidth.STREAM_VECTOR;
     private static final int LD = SD.length();
 
     static {

@@ -45,7 +45,7 @@ final class SimdGemv {
                 s2 = V.cast(FloatVector.fromArray(S, a, r2 + c)).fma(xv, s2);
                 s3 = V.cast(FloatVector.fromArray(S, a, r3 + c)).fma(xv, s3);
             }
-            // the four lane sums as four independent scalar chains (each left to right):
+            // the four lane sums as four independent scalar chains (each left to right, as VectorWidth.sumLanes):
             // one shared buffer and one row after another made every row wait ~8 dependent adds
             V.cast(s0).intoArray(lanes, 0);
             V.cast(s1).intoArray(lanes, L);
@@ -70,11 +70,7 @@ final class SimdGemv {
                 s = V.cast(FloatVector.fromArray(S, a, r + c)).fma(V.cast(FloatVector.fromArray(S, x, xOff + c)), s);
             }
             V.cast(s).intoArray(lanes, 0);
-            float sum = 0f;
-            for (int i = 0; i < L; i++) {
-                sum += lanes[i];
-            }
-            y[yOff + j] = tail(a, r, x, xOff, bound, d, sum);
+            y[yOff + j] = tail(a, r, x, xOff, bound, d, VectorWidth.sumLanes(lanes, 0, L));
         }
     }
 

@@ -64,8 +64,13 @@ final class VectorWidth {
      * a vector, so it never boxes one when C2 does not inline it.
      */
     static float sumLanes(float[] lanes, int off) {
+        return sumLanes(lanes, off, LANES);
+    }
+
+    /** {@link #sumLanes(float[], int)} for a vector of {@code count} lanes (another species' vector stored there). */
+    static float sumLanes(float[] lanes, int off, int count) {
         float s = 0f;
-        for (int i = 0; i < LANES; i++) {
+        for (int i = 0; i < count; i++) {
             s += lanes[off + i];
         }
         return s;
