@@ -4,6 +4,7 @@ import dev.attn4j.parallel.WorkItems;
 
 import java.util.concurrent.Executor;
 import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 
 /**
  * Runs numbered work items on the calling thread, optionally helped by an {@link Executor}.
@@ -18,6 +19,8 @@ import java.util.function.IntConsumer;
 final class WorkSplitter {
     private final Executor executor;
     private final int parallelism;
+    /** The calling thread's team while it runs {@link #inTeam}'s body. */
+    private final ThreadLocal<WorkItems.Team> team = new ThreadLocal<>();
 
     /** @param executor null to run everything on the calling thread */
     WorkSplitter(Executor executor, int parallelism) {
@@ -36,7 +39,29 @@ final class WorkSplitter {
      * @param worthSplitting false for problems too small to repay handing items to other threads
      */
     void run(int items, boolean worthSplitting, IntConsumer work) {
-        // without an executor WorkItems runs every item on the calling thread, in order
-        WorkItems.run(worthSplitting ? executor : null, parallelism, items, work);
+        WorkItems.Team t = worthSplitting ? team.get() : null;
+        if (t != null) {
+            t.run(items, work);
+        } else {
+            // without an executor WorkItems runs every item on the calling thread, in order
+            WorkItems.run(worthSplitting ? executor : null, parallelism, items, work);
+        }
+    }
+
+    /**
+     * Runs body on the calling thread with its {@link #run} calls on one {@link WorkItems.Team}: the helpers stay
+     * between the parallel regions of one call (a forward's projections, copies and heads) instead of going back
+     * to the executor after each. Nested calls join the outer team.
+     */
+    <T> T inTeam(Supplier<T> body) {
+        if (executor == null || parallelism == 1 || team.get() != null) {
+            return body.get();
+        }
+        try (WorkItems.Team t = WorkItems.team(executor, parallelism)) {
+            team.set(t);
+            return body.get();
+        } finally {
+            team.remove();
+        }
     }
 }

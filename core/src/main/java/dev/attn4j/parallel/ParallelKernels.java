@@ -5,6 +5,7 @@ import dev.attn4j.ScoreMask;
 
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.function.Predicate;
 
 /**
  * Kernels that split large calls into independent panels and run them on a caller-supplied executor
@@ -48,14 +49,21 @@ public final class ParallelKernels extends Kernels {
     private final Kernels base;
     private final Executor executor;
     private final int parallelism;
-    /** The base's steps, run on this set's threads (for gemmInSteps and its kin). */
-    private final Steps steps;
 
     private ParallelKernels(Kernels base, Executor executor, int parallelism) {
         this.base = base;
         this.executor = executor;
         this.parallelism = parallelism;
-        this.steps = (count, step) -> WorkItems.run(executor, parallelism, count, step);
+    }
+
+    /**
+     * Runs one of the base's step-wise products with its steps on a {@link WorkItems.Team} of this set's threads:
+     * a product runs one parallel region per depth block and column panel, and the helpers stay between them.
+     */
+    private boolean inSteps(Predicate<Steps> product) {
+        try (WorkItems.Team team = WorkItems.team(executor, parallelism)) {
+            return product.test(team::run);
+        }
     }
 
     /** A product of this many multiply-adds stays on the calling thread. */
@@ -102,7 +110,8 @@ public final class ParallelKernels extends Kernels {
             base.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
-        if (base.gemmInSteps(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, steps)) {
+        if (inSteps(steps -> base.gemmInSteps(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c,
+                cOff, ldc, steps))) {
             return;
         }
         int target = parallelism * GEMM_ITEMS_PER_THREAD;
@@ -137,8 +146,8 @@ public final class ParallelKernels extends Kernels {
                               float[] bias, int biasOff, float[] c, int cOff, int ldc) {
         if (serial(m, n, k)) {
             base.gemmBias(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, bias, biasOff, c, cOff, ldc);
-        } else if (!base.gemmBiasInSteps(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, bias, biasOff,
-                c, cOff, ldc, steps)) {
+        } else if (!inSteps(steps -> base.gemmBiasInSteps(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+                bias, biasOff, c, cOff, ldc, steps))) {
             super.doGemmBias(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, bias, biasOff, c, cOff, ldc);
         }
     }
@@ -158,7 +167,8 @@ public final class ParallelKernels extends Kernels {
                 base.gemm(transA, m, alpha, a, aOff, lda, own, bias, biasOff, c, cOff, ldc);
                 return;
             }
-            if (base.gemmInSteps(transA, m, alpha, a, aOff, lda, own, bias, biasOff, c, cOff, ldc, steps)) {
+            if (inSteps(steps -> base.gemmInSteps(transA, m, alpha, a, aOff, lda, own, bias, biasOff, c, cOff, ldc,
+                    steps))) {
                 return;
             }
         }

@@ -1,0 +1,163 @@
+package dev.attn4j.parallel;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@link WorkItems.Team}: the same guarantees as {@link WorkItems#run}, with helpers kept between regions. */
+class WorkItemsTeamTest {
+    private static ForkJoinPool pool;
+    private static ExecutorService fixed;
+
+    @BeforeAll
+    static void start() {
+        pool = new ForkJoinPool(8);
+        fixed = Executors.newFixedThreadPool(3);
+    }
+
+    @AfterAll
+    static void stop() {
+        pool.shutdownNow();
+        fixed.shutdownNow();
+    }
+
+    /** Region after region, every item exactly once, on executors that run tasks at once, late or never. */
+    @Test
+    void everyItemOfEveryRegionRunsExactlyOnce() {
+        Executor late = task -> fixed.execute(() -> {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            task.run();
+        });
+        Executor rejecting = task -> {
+            throw new RejectedExecutionException("full");
+        };
+        Executor[] executors = {pool, fixed, late, task -> { }, rejecting, null};
+        for (Executor executor : executors) {
+            for (int parallelism = 1; parallelism <= 5; parallelism++) {
+                try (WorkItems.Team team = WorkItems.team(executor, parallelism)) {
+                    for (int count = 0; count <= 23; count += count < 8 ? 1 : 5) {
+                        AtomicIntegerArray runs = new AtomicIntegerArray(count);
+                        team.run(count, runs::incrementAndGet);
+                        for (int i = 0; i < count; i++) {
+                            assertEquals(1, runs.get(i), "item " + i + " of " + count + " on " + parallelism
+                                    + " threads, " + executor);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The helpers of a team stay between regions: far fewer tasks handed to the executor than regions run. */
+    @Test
+    void helpersStayBetweenRegions() {
+        AtomicInteger handed = new AtomicInteger();
+        Executor counting = task -> {
+            handed.incrementAndGet();
+            pool.execute(task);
+        };
+        Set<Thread> threads = ConcurrentHashMap.newKeySet();
+        int regions = 40;
+        // two threads, as many as the machines that run this suite have cores: a spinning helper beyond the cores
+        // would take the caller's core away and stretch the gaps between regions
+        try (WorkItems.Team team = WorkItems.team(counting, 2)) {
+            for (int r = 0; r < regions; r++) {
+                team.run(64, i -> {
+                    threads.add(Thread.currentThread());
+                    spin(20_000);
+                });
+            }
+        }
+        // a helper leaves only after LINGER_NANOS without a region: a few gaps that long at most on a loaded machine
+        assertTrue(handed.get() < regions / 2, handed.get() + " tasks handed over for " + regions + " regions");
+        assertTrue(threads.size() <= 2, "at most the caller and one helper ran items: " + threads.size());
+        // the same with plain WorkItems.run hands over a task per region
+        handed.set(0);
+        for (int r = 0; r < 5; r++) {
+            WorkItems.run(counting, 2, 64, i -> spin(20_000));
+        }
+        assertEquals(5, handed.get());
+    }
+
+    /** After close, the helpers return to the executor and the team refuses further regions. */
+    @Test
+    void closeSendsTheHelpersBack() throws InterruptedException {
+        ExecutorService one = Executors.newSingleThreadExecutor();
+        try {
+            WorkItems.Team team = WorkItems.team(one, 2);
+            AtomicInteger runs = new AtomicInteger();
+            team.run(100, i -> runs.incrementAndGet());
+            team.close();
+            assertEquals(100, runs.get());
+            assertThrows(IllegalStateException.class, () -> team.run(1, i -> { }));
+            // the single pool thread is free again: a task submitted now runs (a lingering helper would hold it
+            // for LINGER_NANOS at most, a leaked one forever)
+            AtomicInteger after = new AtomicInteger();
+            one.execute(after::incrementAndGet);
+            one.shutdown();
+            assertTrue(one.awaitTermination(10, TimeUnit.SECONDS), "the executor's thread was not given back");
+            assertEquals(1, after.get());
+        } finally {
+            one.shutdownNow();
+        }
+    }
+
+    /** A failing item reaches the caller; the team stays usable; a region run from inside an item completes. */
+    @Test
+    void failuresAndNestedRegions() {
+        try (WorkItems.Team team = WorkItems.team(pool, 4)) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> team.run(50, i -> {
+                if (i == 17) {
+                    throw new IllegalStateException("item 17");
+                }
+            }));
+            assertEquals("item 17", e.getMessage());
+            AtomicInteger inner = new AtomicInteger();
+            AtomicInteger outer = new AtomicInteger();
+            AtomicInteger nested = new AtomicInteger();
+            Thread caller = Thread.currentThread();
+            team.run(8, i -> {
+                outer.incrementAndGet();
+                // from the caller's own items a nested region; from a helper's, a region of another thread: both
+                // run as plain WorkItems.run and complete
+                if (Thread.currentThread() == caller || i == 3) {
+                    nested.incrementAndGet();
+                    team.run(30, j -> inner.incrementAndGet());
+                }
+            });
+            assertEquals(8, outer.get());
+            assertTrue(nested.get() >= 1);
+            assertEquals(30 * nested.get(), inner.get());
+            AtomicInteger after = new AtomicInteger();
+            team.run(20, i -> after.incrementAndGet());
+            assertEquals(20, after.get());
+        }
+        assertThrows(IllegalArgumentException.class, () -> WorkItems.team(pool, 0));
+    }
+
+    private static void spin(long nanos) {
+        long end = System.nanoTime() + nanos;
+        while (System.nanoTime() < end) {
+            Thread.onSpinWait();
+        }
+    }
+}
