@@ -1659,6 +1659,49 @@ final class GemmMicroKernels {
     }
 
     /**
+     * The first four rows of {@link #kernel8x2r}'s tile: the same chain per element (fma(a_rp, b_pj, acc) over p
+     * from zero) and the same raw accumulators, for row fringes of at most four rows, where the 8×2 kernel spends
+     * half or more of its FMAs on padding rows. Eight chains, as many as the FMA latency times the pipes.
+     */
+    static void kernel4x2r(int kc, float[] ap, int apOff, float[] bp, int bpOff,
+                    float[] c, int cOff, int ldc, int mode, float[] acc, int accOff, int ars) {
+        float touch = touchRows(c, cOff, ldc, 4, mode);
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bo = bpOff + p * (2 * L);
+            int ao = apOff + p;
+            FloatVector b0 = V.cast(FloatVector.fromArray(S, bp, bo));
+            FloatVector b1 = V.cast(FloatVector.fromArray(S, bp, bo + L));
+            FloatVector a0 = V.cast(FloatVector.broadcast(S, ap[ao]));
+            c0_0 = V.cast(a0).fma(b0, c0_0);
+            c0_1 = V.cast(a0).fma(b1, c0_1);
+            FloatVector a1 = V.cast(FloatVector.broadcast(S, ap[ao + ROW]));
+            c1_0 = V.cast(a1).fma(b0, c1_0);
+            c1_1 = V.cast(a1).fma(b1, c1_1);
+            FloatVector a2 = V.cast(FloatVector.broadcast(S, ap[ao + 2 * ROW]));
+            c2_0 = V.cast(a2).fma(b0, c2_0);
+            c2_1 = V.cast(a2).fma(b1, c2_1);
+            FloatVector a3 = V.cast(FloatVector.broadcast(S, ap[ao + 3 * ROW]));
+            c3_0 = V.cast(a3).fma(b0, c3_0);
+            c3_1 = V.cast(a3).fma(b1, c3_1);
+        }
+        if (touch == TOUCH_SENTINEL) {
+            touched = touch; // practically never; it keeps the touch loads alive
+        }
+        V.cast(c0_0).intoArray(acc, accOff);
+        V.cast(c0_1).intoArray(acc, accOff + L);
+        V.cast(c1_0).intoArray(acc, accOff + 1 * ars);
+        V.cast(c1_1).intoArray(acc, accOff + 1 * ars + L);
+        V.cast(c2_0).intoArray(acc, accOff + 2 * ars);
+        V.cast(c2_1).intoArray(acc, accOff + 2 * ars + L);
+        V.cast(c3_0).intoArray(acc, accOff + 3 * ars);
+        V.cast(c3_1).intoArray(acc, accOff + 3 * ars + L);
+    }
+
+    /**
      * {@link #kernel8x2} on an A micro-panel packed as rows ({@link SimdGemm#ROW_PANELS}): element (r, p) at
      * {@code ap[apOff + r·ROW + p]}. The row stride is a constant, so each broadcast addresses its row as a
      * fixed displacement from one index register; the in-place form's run-time stride costs an address

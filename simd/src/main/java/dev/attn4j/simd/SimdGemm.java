@@ -761,6 +761,8 @@ final class SimdGemm {
         }
         if (rs == PACKED && ONE_VECTOR_FRINGE && nr <= L) {
             oneVector(kc, ap, apOff, bp, bpOff, alpha, beta, mode, tile);
+        } else if (rs == PACKED && FOUR_ROW_FRINGE && mr <= 4) {
+            fourRows(kc, ap, apOff, bp, bpOff, alpha, beta, mode, tile);
         } else if (rs == PACKED && EIGHT_ROW_FRINGE && mr <= 8) {
             eightRows(kc, ap, apOff, bp, bpOff, tile, 0, NR, alpha, beta, mode, tile);
         } else if (rs == PACKED) {
@@ -791,6 +793,26 @@ final class SimdGemm {
                 direct ? cOff : ACC_OFF, direct ? ldc : NR);
         if (!direct) {
             GemmMicroKernels.updateTile(scratch, ACC_OFF, 8, NR, c, cOff, ldc, alpha, beta, mode);
+        }
+    }
+
+    /**
+     * Whether row fringes of at most 4 rows of the row-panel tiles (8×2, 12×2) run the 4×2 kernel on the panel's
+     * first 4 rows ({@link GemmMicroKernels#kernel4x2r}: the same chain per element and the same update, so the same
+     * bits) instead of the 8×2 kernel on 8, half of them or more padding.
+     */
+    static final boolean FOUR_ROW_FRINGE = ROW_PANELS && NV == 2;
+
+    /**
+     * The first 4 rows of the row panel at apOff into the scratch tile (rows NR apart, C's values copied in unless
+     * β = 0 on the first depth block), updated as {@link #kernel} would (see {@link #FOUR_ROW_FRINGE}).
+     */
+    private static void fourRows(int kc, float[] ap, int apOff, float[] bp, int bpOff, float alpha, float beta,
+                                 int mode, float[] tile) {
+        boolean direct = straightIntoC(mode, alpha);
+        GemmMicroKernels.kernel4x2r(kc, ap, apOff, bp, bpOff, tile, 0, NR, mode, tile, direct ? 0 : ACC_OFF, NR);
+        if (!direct) {
+            GemmMicroKernels.updateTile(tile, ACC_OFF, 4, NR, tile, 0, NR, alpha, beta, mode);
         }
     }
 

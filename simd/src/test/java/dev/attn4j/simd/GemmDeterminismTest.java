@@ -83,6 +83,9 @@ class GemmDeterminismTest {
         // with the 8-row tile, column fringes of at most L columns (70, 75 and 66 columns: 6, 11 and 2 past the
         // last whole tile) run two row panels at a time in the whole call, one panel or the strided form in panels
         assertEquals(SimdGemm.MR == 8 && SimdGemm.ROW_PANELS, SimdGemm.SIXTEEN_ROW_FRINGE, "sixteen-row fringes");
+        // with both row-panel tiles, row fringes of at most 4 rows (300 = 37·8 + 4 and 129 = 16·8 + 1 at MR = 8;
+        // 37 = 3·12 + 1 and 61 = 5·12 + 1 at MR = 12; panels of 1 and 3 rows) take the 4×2 kernel
+        assertEquals(SimdGemm.ROW_PANELS, SimdGemm.FOUR_ROW_FRINGE, "four-row fringes");
     }
 
     /** The two paths side by side on the same whole problems (op(B) = B, which the direct path serves). */
