@@ -80,6 +80,11 @@ class WorkItemsTeamTest {
         // two threads, as many as the machines that run this suite have cores: a spinning helper beyond the cores
         // would take the caller's core away and stretch the gaps between regions
         try (WorkItems.Team team = WorkItems.team(counting, 2)) {
+            // first regions in a young JVM share the two cores with the JIT's threads: gaps then exceed the linger
+            for (int r = 0; r < 200; r++) {
+                team.run(64, i -> spin(20_000));
+            }
+            handed.set(0);
             for (int r = 0; r < regions; r++) {
                 team.run(64, i -> {
                     threads.add(Thread.currentThread());
