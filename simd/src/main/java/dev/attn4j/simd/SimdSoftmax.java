@@ -31,7 +31,9 @@ final class SimdSoftmax {
         boolean simple = mask.additive() == null && mask.blocked() == null && mask.keyPadding() == null;
         float[] lanes = new float[L]; // one small buffer per call for the fixed-order lane sums
         int first = 0;
-        if (mask.isNone() && cols % L == 0) {
+        // one row (a decode step's scores) takes the row-by-row path: the same bits, and on JDK 17 the pipelined
+        // loop ran a lone row at 0.66 ns per float against 0.44 (1 × 32,768, Zen 5; JDK 25 0.37 either way)
+        if (mask.isNone() && cols % L == 0 && rows > 1) {
             first = unmaskedRows(rows, cols, scale, x, xOff, ldx, lanes);
         }
         for (int i = first; i < rows; i++) {
