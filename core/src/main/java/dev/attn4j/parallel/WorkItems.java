@@ -113,6 +113,8 @@ public final class WorkItems {
             try {
                 Batch batch = new Batch(count, item, Thread.currentThread());
                 posted = batch;
+                // a helper that gives up waiting just as this batch is posted still counts here: this region then
+                // runs with fewer helpers (on the caller alone at worst), the next one submits again
                 while (live.get() < wanted) {
                     live.incrementAndGet();
                     try {
