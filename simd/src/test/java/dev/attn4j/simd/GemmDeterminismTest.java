@@ -97,7 +97,9 @@ class GemmDeterminismTest {
         // with 8-, 4- and 1-vector blocks and a scalar tail (n = 100, 13), over several depth blocks
         int narrow = SimdGemm.L2_HALF_FLOATS / kc;
         int[][] shapes = {{1, 1, 1}, {1, 300, 2 * kc + 3}, {2, 257, 64}, {7, 33, kc}, {13, 5, kc + 1}, {3, 4096, 9},
-                {1, 64, 3 * kc + 5}, {2, 100, 2 * kc + 7}, {1, 13, kc - 1}, {1, narrow, kc + 2}, {1, narrow + 1, kc + 2}};
+                {1, 64, 3 * kc + 5}, {2, 100, 2 * kc + 7}, {1, 13, kc - 1}, {1, narrow, kc + 2}, {1, narrow + 1, kc + 2},
+                // C wider than one accumulator strip: two strips, the second with a scalar tail
+                {2, SimdGemm.DIRECT_STRIP + 37, 70}};
         for (int[] s : shapes) {
             for (boolean ta : new boolean[] {false, true}) {
                 for (float beta : new float[] {0f, -2f}) {
