@@ -29,13 +29,8 @@ public final class WorkItems {
      * @throws IllegalArgumentException if count is negative or parallelism is below 1
      */
     public static void run(Executor executor, int parallelism, int count, IntConsumer item) {
-        Objects.requireNonNull(item, "item");
-        if (count < 0) {
-            throw new IllegalArgumentException("count must be non-negative but was " + count);
-        }
-        if (parallelism < 1) {
-            throw new IllegalArgumentException("parallelism must be at least 1 but was " + parallelism);
-        }
+        checkItems(count, item);
+        checkParallelism(parallelism);
         if (count == 0) {
             return;
         }
@@ -97,12 +92,9 @@ public final class WorkItems {
          * @throws IllegalStateException after {@link #close}
          */
         public void run(int count, IntConsumer item) {
-            Objects.requireNonNull(item, "item");
+            checkItems(count, item);
             if (closed) {
                 throw new IllegalStateException("team is closed");
-            }
-            if (count < 0) {
-                throw new IllegalArgumentException("count must be non-negative but was " + count);
             }
             int wanted = Math.min(parallelism - 1, count - 1);
             if (executor == null || wanted <= 0 || running || Thread.currentThread() != owner) {
@@ -167,10 +159,21 @@ public final class WorkItems {
      * @throws IllegalArgumentException if parallelism is below 1
      */
     public static Team team(Executor executor, int parallelism) {
+        checkParallelism(parallelism);
+        return new Team(executor, parallelism);
+    }
+
+    private static void checkItems(int count, IntConsumer item) {
+        Objects.requireNonNull(item, "item");
+        if (count < 0) {
+            throw new IllegalArgumentException("count must be non-negative but was " + count);
+        }
+    }
+
+    private static void checkParallelism(int parallelism) {
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism must be at least 1 but was " + parallelism);
         }
-        return new Team(executor, parallelism);
     }
 
     private static final class Batch {

@@ -707,7 +707,7 @@ final class SimdGemm {
         if (mr == MR && nr == NR) {
             kernel(kc, ap, panelOffset(ir, kc), bp, jr * kc, c, ci, ldc, alpha, beta, mode, tile);
         } else if (EIGHT_ROW_FRINGE && mr == 8 && nr == NR) {
-            eightRows(kc, ap, panelOffset(ir, kc), bp, jr * kc, c, ci, ldc, alpha, beta, mode, tile);
+            firstRows(8, kc, ap, panelOffset(ir, kc), bp, jr * kc, c, ci, ldc, alpha, beta, mode, tile);
         } else {
             fringe(kc, ap, panelOffset(ir, kc), PACKED, bp, jr * kc, mr, nr, c, ci, ldc, alpha, beta, mode, tile);
         }
@@ -768,9 +768,9 @@ final class SimdGemm {
         if (rs == PACKED && ONE_VECTOR_FRINGE && nr <= L) {
             oneVector(kc, ap, apOff, bp, bpOff, alpha, beta, mode, tile);
         } else if (rs == PACKED && FOUR_ROW_FRINGE && mr <= 4) {
-            fourRows(kc, ap, apOff, bp, bpOff, alpha, beta, mode, tile);
+            firstRows(4, kc, ap, apOff, bp, bpOff, tile, 0, NR, alpha, beta, mode, tile);
         } else if (rs == PACKED && EIGHT_ROW_FRINGE && mr <= 8) {
-            eightRows(kc, ap, apOff, bp, bpOff, tile, 0, NR, alpha, beta, mode, tile);
+            firstRows(8, kc, ap, apOff, bp, bpOff, tile, 0, NR, alpha, beta, mode, tile);
         } else if (rs == PACKED) {
             kernel(kc, ap, apOff, bp, bpOff, tile, 0, NR, alpha, beta, mode, tile);
         } else {
@@ -789,16 +789,23 @@ final class SimdGemm {
     static final boolean EIGHT_ROW_FRINGE = KERNEL == 6 && ROW_PANELS;
 
     /**
-     * {@link #kernel} on the 8×2 kernel: the first 8 rows of the row panel at apOff (see {@link #EIGHT_ROW_FRINGE});
-     * a tile of 8 rows runs it straight on C, a shorter one through {@link #fringe}'s scratch tile.
+     * {@link #kernel} on the first {@code rows} rows of the row panel at apOff, 8 ({@link GemmMicroKernels#kernel8x2r},
+     * see {@link #EIGHT_ROW_FRINGE}) or 4 ({@link GemmMicroKernels#kernel4x2r}, see {@link #FOUR_ROW_FRINGE}): a tile
+     * of that many rows runs it straight on C, a shorter one through {@link #fringe}'s scratch tile.
      */
-    private static void eightRows(int kc, float[] ap, int apOff, float[] bp, int bpOff, float[] c, int cOff, int ldc,
-                                  float alpha, float beta, int mode, float[] scratch) {
+    private static void firstRows(int rows, int kc, float[] ap, int apOff, float[] bp, int bpOff, float[] c, int cOff,
+                                  int ldc, float alpha, float beta, int mode, float[] scratch) {
         boolean direct = straightIntoC(mode, alpha);
-        GemmMicroKernels.kernel8x2r(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, direct ? c : scratch,
-                direct ? cOff : ACC_OFF, direct ? ldc : NR);
+        float[] acc = direct ? c : scratch;
+        int accOff = direct ? cOff : ACC_OFF;
+        int ars = direct ? ldc : NR;
+        if (rows == 4) {
+            GemmMicroKernels.kernel4x2r(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
+        } else {
+            GemmMicroKernels.kernel8x2r(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
+        }
         if (!direct) {
-            GemmMicroKernels.updateTile(scratch, ACC_OFF, 8, NR, c, cOff, ldc, alpha, beta, mode);
+            GemmMicroKernels.updateTile(scratch, ACC_OFF, rows, NR, c, cOff, ldc, alpha, beta, mode);
         }
     }
 
@@ -808,19 +815,6 @@ final class SimdGemm {
      * bits) instead of the 8×2 kernel on 8, half of them or more padding.
      */
     static final boolean FOUR_ROW_FRINGE = ROW_PANELS && NV == 2;
-
-    /**
-     * The first 4 rows of the row panel at apOff into the scratch tile (rows NR apart, C's values copied in unless
-     * β = 0 on the first depth block), updated as {@link #kernel} would (see {@link #FOUR_ROW_FRINGE}).
-     */
-    private static void fourRows(int kc, float[] ap, int apOff, float[] bp, int bpOff, float alpha, float beta,
-                                 int mode, float[] tile) {
-        boolean direct = straightIntoC(mode, alpha);
-        GemmMicroKernels.kernel4x2r(kc, ap, apOff, bp, bpOff, tile, 0, NR, mode, tile, direct ? 0 : ACC_OFF, NR);
-        if (!direct) {
-            GemmMicroKernels.updateTile(tile, ACC_OFF, 4, NR, tile, 0, NR, alpha, beta, mode);
-        }
-    }
 
     /**
      * Whether column fringes of at most L columns run the tile's first vector alone ({@link
