@@ -248,7 +248,7 @@ final class SimdGemm {
         float[] packedB = new float[0];
         float[] nextPackedB = new float[0];
         final float[] tile = new float[2 * MR * NR];
-        final float[] strip = new float[DIRECT_STRIP];
+        float[] strip = new float[0];
 
         float[] packedA(int size) {
             return packedA = VectorWidth.atLeast(packedA, size);
@@ -256,6 +256,11 @@ final class SimdGemm {
 
         float[] packedB(int size) {
             return packedB = VectorWidth.atLeast(packedB, size);
+        }
+
+        /** The direct path's accumulator strip, grown to the widest strip this thread has used (≤ DIRECT_STRIP). */
+        float[] strip(int size) {
+            return strip = VectorWidth.atLeast(strip, size);
         }
 
         /** A second op(B) buffer, for the next block's part while the steps of a parallel GEMM read the first. */
@@ -1112,7 +1117,7 @@ final class SimdGemm {
     static void gemmDirect(boolean transA, int m, int n, int k, float alpha,
                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                            float beta, float[] c, int cOff, int ldc) {
-        float[] acc = WORKSPACE.get().strip;
+        float[] acc = WORKSPACE.get().strip(Math.min(DIRECT_STRIP, n));
         // op(A)_ip = a[aOff + i·aRow + p·aCol]
         int aRow = transA ? 1 : lda;
         int aCol = transA ? lda : 1;
