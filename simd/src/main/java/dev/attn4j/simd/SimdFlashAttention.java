@@ -211,10 +211,12 @@ final class SimdFlashAttention {
                     long t0 = (long) j0 - mask.causalOffset() - sc.i0;
                     boolean unmasked = none || causalOnly && t0 + jn <= 1;
                     boolean fixedD = dk == FIXED_D && kTileLd == FIXED_D;
-                    boolean maxTaken = WIDE && unmasked && fixedD;
+                    // a causal tile the diagonal crosses gets its max in the mask's pass instead (causalMaskMax)
+                    boolean maxInScores = WIDE && unmasked && fixedD;
+                    boolean maxTaken = maxInScores || causalOnly && !unmasked;
                     if (fixedD) {
                         if (WIDE) {
-                            scoresFixed6(sc.qt, sc.st, kTile, kTileOff, jn, maxTaken ? sc.tmax : null);
+                            scoresFixed6(sc.qt, sc.st, kTile, kTileOff, jn, maxInScores ? sc.tmax : null);
                         } else {
                             scoresFixed(sc.qt, sc.st, kTile, kTileOff, jn);
                         }
@@ -222,7 +224,9 @@ final class SimdFlashAttention {
                         scores(sc.qt, sc.st, dk, kTile, kTileOff, kTileLd, jn);
                     }
                     if (causalOnly) {
-                        causalMask(sc.st, jn, t0);
+                        if (!unmasked) {
+                            causalMaskMax(sc.st, jn, t0, sc.tmax);
+                        }
                     } else if (!none) {
                         generalMask(sc.st, jn, sc.rows, sc.i0, j0, mask);
                     }
@@ -513,22 +517,39 @@ final class SimdFlashAttention {
     }
 
     /**
-     * Causal mask on a transposed score tile: key j0 + j is masked for row i0 + r when
-     * r &lt; j + (j0 − offset − i0) = j + t0. Only keys past the first row's limit need work.
+     * Causal mask on a transposed score tile, key j0 + j masked for row i0 + r when r &lt; j + (j0 − offset − i0) =
+     * j + t0 (only keys past the first row's limit need work), and the tile max of each row in the same pass: the
+     * blends of {@link #softmaxLanes}' max pass
+     * ({@code mx = blend(mx, s, mx < s)}, keys in order from −∞) on the masked scores, into {@code tmax[0 … BR)}, so
+     * the same floats without a second pass over the tile. (An entry set to −∞ never wins a blend.)
      */
-    private static void causalMask(float[] st, int jn, long t0) {
+    static void causalMaskMax(float[] st, int jn, long t0, float[] tmax) {
         FloatVector iota = V.cast(FloatVector.fromArray(S, IOTA, 0));
-        for (int j = (int) Math.max(0, Math.min(jn, 1 - t0)); j < jn; j++) {
+        FloatVector mx0 = V.cast(FloatVector.broadcast(S, NEG_INF)), mx1 = mx0;
+        int j = 0;
+        // keys no row of the tile has masked
+        for (int open = (int) Math.max(0, Math.min(jn, 1 - t0)); j < open; j++) {
+            FloatVector x0 = V.cast(FloatVector.fromArray(S, st, j * BR));
+            FloatVector x1 = V.cast(FloatVector.fromArray(S, st, j * BR + L));
+            mx0 = V.cast(mx0).blend(x0, V.cast(mx0).lt(x0));
+            mx1 = V.cast(mx1).blend(x1, V.cast(mx1).lt(x1));
+        }
+        for (; j < jn; j++) {
             long t = j + t0; // rows r < t are masked
             if (t >= BR) {
                 java.util.Arrays.fill(st, j * BR, j * BR + BR, NEG_INF);
                 continue;
             }
-            FloatVector s0 = V.cast(FloatVector.fromArray(S, st, j * BR));
-            FloatVector s1 = V.cast(FloatVector.fromArray(S, st, j * BR + L));
-            V.cast(V.cast(s0).blend(NEG_INF, V.cast(iota).lt((float) t))).intoArray(st, j * BR);
-            V.cast(V.cast(s1).blend(NEG_INF, V.cast(iota).lt((float) (t - L)))).intoArray(st, j * BR + L);
+            FloatVector x0 = V.cast(V.cast(FloatVector.fromArray(S, st, j * BR)).blend(NEG_INF, V.cast(iota).lt((float) t)));
+            FloatVector x1 = V.cast(V.cast(FloatVector.fromArray(S, st, j * BR + L))
+                    .blend(NEG_INF, V.cast(iota).lt((float) (t - L))));
+            V.cast(x0).intoArray(st, j * BR);
+            V.cast(x1).intoArray(st, j * BR + L);
+            mx0 = V.cast(mx0).blend(x0, V.cast(mx0).lt(x0));
+            mx1 = V.cast(mx1).blend(x1, V.cast(mx1).lt(x1));
         }
+        V.cast(mx0).intoArray(tmax, 0);
+        V.cast(mx1).intoArray(tmax, L);
     }
 
     /** Any other mask: per entry, -∞ where masked, else + the additive term. */
@@ -567,8 +588,8 @@ final class SimdFlashAttention {
     private static void softmaxLanes(Scratch sc, int jn, int h, boolean maxTaken) {
         float[] st = sc.st;
         // tile max by compare-and-blend: a NaN score never becomes the max, but it still reaches
-        // ℓ through exp(NaN − m) = NaN, and O/ℓ is then NaN. The score pass may have taken it already
-        // (scoresFixed6, with the same blends in the same key order)
+        // ℓ through exp(NaN − m) = NaN, and O/ℓ is then NaN. The score pass or the causal mask's pass may have
+        // taken it already (scoresFixed6, causalMaskMax: the same blends in the same key order)
         FloatVector mx;
         if (maxTaken) {
             mx = V.cast(FloatVector.fromArray(S, sc.tmax, h));

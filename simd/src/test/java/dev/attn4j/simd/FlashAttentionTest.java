@@ -150,6 +150,44 @@ class FlashAttentionTest {
         }
     }
 
+    /**
+     * The causal mask's pass ({@code causalMaskMax}) masks exactly the entries with r &lt; j + t0 and leaves the others'
+     * bits alone, and the tile max it writes is bitwise the max pass's ({@code mx < x ? x : mx} over the masked tile,
+     * keys in order), for every key count, for tiles the diagonal crosses at every offset, and with ±0 and NaN scores.
+     */
+    @Test
+    void causalMaskPassTakesTheTileMaxOfTheMaxPass() {
+        Random r = new Random(23);
+        for (int jn = 1; jn <= BC; jn += jn < 8 ? 1 : 7) {
+            for (long t0 = 1 - jn; t0 <= BR; t0++) {
+                float[] scores = gaussian(r, BC * BR);
+                scores[r.nextInt(jn) * BR + r.nextInt(BR)] = Float.NaN;
+                scores[r.nextInt(jn) * BR + r.nextInt(BR)] = -0f;
+                scores[r.nextInt(jn) * BR + r.nextInt(BR)] = 0f;
+                float[] st = scores.clone();
+                float[] tmax = new float[BR];
+                SimdFlashAttention.causalMaskMax(st, jn, t0, tmax);
+                for (int row = 0; row < BR; row++) {
+                    float mx = Float.NEGATIVE_INFINITY;
+                    for (int j = 0; j < jn; j++) {
+                        int idx = j * BR + row;
+                        float want = row < j + t0 ? Float.NEGATIVE_INFINITY : scores[idx];
+                        assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(st[idx]),
+                                "entry (" + row + ", " + j + "), jn = " + jn + ", t0 = " + t0);
+                        if (mx < want) {
+                            mx = want;
+                        }
+                    }
+                    assertEquals(Float.floatToRawIntBits(mx), Float.floatToRawIntBits(tmax[row]),
+                            "row " + row + ", jn = " + jn + ", t0 = " + t0 + ": " + tmax[row] + " against " + mx);
+                }
+                for (int idx = jn * BR; idx < st.length; idx++) {
+                    assertEquals(Float.floatToRawIntBits(scores[idx]), Float.floatToRawIntBits(st[idx]), "past jn");
+                }
+            }
+        }
+    }
+
     @Test
     void simdKernelsAreActive() {
         assertTrue(simd.name().startsWith("simd"), simd.name());
