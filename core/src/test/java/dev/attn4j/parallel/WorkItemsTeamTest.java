@@ -4,6 +4,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -75,7 +77,6 @@ class WorkItemsTeamTest {
             handed.incrementAndGet();
             pool.execute(task);
         };
-        Set<Thread> threads = ConcurrentHashMap.newKeySet();
         int regions = 40;
         // two threads, as many as the machines that run this suite have cores: a spinning helper beyond the cores
         // would take the caller's core away and stretch the gaps between regions
@@ -84,17 +85,27 @@ class WorkItemsTeamTest {
             for (int r = 0; r < 200; r++) {
                 team.run(64, i -> spin(20_000));
             }
-            handed.set(0);
-            for (int r = 0; r < regions; r++) {
-                team.run(64, i -> {
-                    threads.add(Thread.currentThread());
-                    spin(20_000);
-                });
+            // a helper leaves only after LINGER_NANOS without a region, so a burst of regions hands over a task only
+            // where a gap was that long: a few on a loaded machine, where a host that takes a vCPU away for longer
+            // than the linger stretches a gap. Each burst is held to the same bound and one of three must meet it;
+            // a team that hands over a task per region fails all three.
+            List<String> bursts = new ArrayList<>();
+            boolean met = false;
+            for (int attempt = 0; attempt < 3 && !met; attempt++) {
+                Set<Thread> threads = ConcurrentHashMap.newKeySet();
+                handed.set(0);
+                for (int r = 0; r < regions; r++) {
+                    team.run(64, i -> {
+                        threads.add(Thread.currentThread());
+                        spin(20_000);
+                    });
+                }
+                assertTrue(threads.size() <= 2, "at most the caller and one helper ran items: " + threads.size());
+                bursts.add(handed.get() + " tasks handed over for " + regions + " regions");
+                met = handed.get() < regions / 2;
             }
+            assertTrue(met, String.join("; ", bursts));
         }
-        // a helper leaves only after LINGER_NANOS without a region: a few gaps that long at most on a loaded machine
-        assertTrue(handed.get() < regions / 2, handed.get() + " tasks handed over for " + regions + " regions");
-        assertTrue(threads.size() <= 2, "at most the caller and one helper ran items: " + threads.size());
         // the same with plain WorkItems.run hands over a task per region
         handed.set(0);
         for (int r = 0; r < 5; r++) {
