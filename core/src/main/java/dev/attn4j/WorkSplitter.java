@@ -19,6 +19,12 @@ import java.util.function.Supplier;
 final class WorkSplitter {
     private final Executor executor;
     private final int parallelism;
+    /**
+     * The one team of this splitter's calls, shared by the threads that call it: its helpers stay between the
+     * regions of a call and from one call to the next (a forward per layer or per decoding step), and go back to
+     * the executor {@code WorkItems.LINGER_NANOS} after the last region. Null without an executor.
+     */
+    private final WorkItems.Team shared;
     /** The calling thread's team while it runs {@link #inTeam}'s body. */
     private final ThreadLocal<WorkItems.Team> team = new ThreadLocal<>();
 
@@ -26,6 +32,7 @@ final class WorkSplitter {
     WorkSplitter(Executor executor, int parallelism) {
         this.executor = executor;
         this.parallelism = executor == null ? 1 : parallelism;
+        this.shared = executor == null || this.parallelism == 1 ? null : WorkItems.sharedTeam(executor, parallelism);
     }
 
     int parallelism() {
@@ -49,16 +56,17 @@ final class WorkSplitter {
     }
 
     /**
-     * Runs body on the calling thread with its {@link #run} calls on one {@link WorkItems.Team}: the helpers stay
-     * between the parallel regions of one call (a forward's projections, copies and heads) instead of going back
-     * to the executor after each. Nested calls join the outer team.
+     * Runs body on the calling thread with its {@link #run} calls on this splitter's shared {@link WorkItems.Team}:
+     * the helpers stay between the parallel regions of one call (a forward's projections, copies and heads) and
+     * between calls, instead of going back to the executor after each region. A region run while another thread's
+     * is in progress gets a task of its own. Nested calls join the outer team.
      */
     <T> T inTeam(Supplier<T> body) {
-        if (executor == null || parallelism == 1 || team.get() != null) {
+        if (shared == null || team.get() != null) {
             return body.get();
         }
-        try (WorkItems.Team t = WorkItems.team(executor, parallelism)) {
-            team.set(t);
+        team.set(shared);
+        try {
             return body.get();
         } finally {
             team.remove();

@@ -65,6 +65,10 @@ public class ParallelBench {
     // MHA: E = 512 = HEADS·D
     private MultiHeadAttention mha;
     private Tensor x;
+    // gemmHalves (alternating mode only): each thread's own copy of its half of A, of B and of its half of C
+    private float[][] halfA;
+    private float[][] halfB;
+    private float[][] halfC;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -95,6 +99,10 @@ public class ParallelBench {
             throw new IllegalStateException("MHA runs on " + mha.parallelism() + " threads, not " + threads);
         }
         x = Tensor.wrap(fill(r, n * HEADS * D), 1, n, HEADS * D);
+        int h = n / 2;
+        halfA = new float[][] {Arrays.copyOfRange(a, 0, h * n), Arrays.copyOfRange(a, h * n, n * n)};
+        halfB = new float[][] {b.clone(), b.clone()};
+        halfC = new float[][] {new float[h * n], new float[(n - h) * n]};
         float[] y1 = w.build(best).forward(x, AttentionMask.none()).data();
         if (!Arrays.equals(y1, mha.forward(x, AttentionMask.none()).data())) {
             throw new IllegalStateException("MHA on " + threads + " threads differs from one thread");
@@ -121,6 +129,20 @@ public class ParallelBench {
         return c;
     }
 
+    /**
+     * The rows of {@link #gemm} in two independent halves, one on the pool's thread and one on the caller, each a
+     * 1-thread call on its own arrays (see {@link #main}); the halves are bitwise the rows of {@link #gemm}'s C.
+     */
+    float[][] gemmHalves() {
+        Kernels one = Kernels.best();
+        int h = n / 2;
+        java.util.concurrent.ForkJoinTask<?> other = pool.submit(() -> one.gemm(false, true, n - h, n, n, 1f,
+                halfA[1], 0, n, halfB[1], 0, n, 0f, halfC[1], 0, n));
+        one.gemm(false, true, h, n, n, 1f, halfA[0], 0, n, halfB[0], 0, n, 0f, halfC[0], 0, n);
+        other.join();
+        return halfC;
+    }
+
     /** Eight heads of fused attention, one after another, each split over query tiles. */
     @Benchmark
     public float[] attention8Heads() {
@@ -144,7 +166,10 @@ public class ParallelBench {
      * 2-thread call spans two threads), printing per benchmark the median over rounds of time(1) ÷ time(2). A
      * burst of load from other processes hits both calls of a round alike, which separate JMH runs cannot give.
      * {@code fmaPeak} is the yardstick: independent FMA chains split over the same threads, i.e. what the two
-     * cores give this JVM at that moment.
+     * cores give this JVM at that moment. {@code gemmHalves} is the ceiling of the GEMM's split: on 2 threads, the
+     * caller and the pool thread each run a 1-thread GEMM of their own half of the rows, on their own copies of A's
+     * half, of B and of C's half (nothing shared, no step handed out, no packing shared), handed over as the
+     * parallel GEMM hands over its helper; on 1 thread the whole GEMM, as {@code gemm}.
      */
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
@@ -158,11 +183,15 @@ public class ParallelBench {
             one.setUp();
             two.setUp();
             try {
-                String[] names = {"fmaPeak", "gemm", "attention8Heads", "mha"};
+                String[] names = {"fmaPeak", "gemm", "gemmHalves", "attention8Heads", "mha"};
                 for (String name : names) {
                     QuickTimer.Body b1 = body(one, name);
                     QuickTimer.Body b2 = body(two, name);
-                    for (int w = 0; w < 3; w++) {
+                    // warm-up by time, not by calls: a kernel first used here (the fused attention at n = 1024, after
+                    // the GEMMs) runs partly in C1 code for its first second or two, which three calls at 15-30 ms
+                    // left inside the timed rounds (1-thread and 2-thread calls then ran at 0.9-1.1x of each other)
+                    long warmEnd = System.nanoTime() + WARMUP_NANOS;
+                    for (int w = 0; w < 3 || System.nanoTime() < warmEnd; w++) {
                         b1.run();
                         b2.run();
                     }
@@ -194,6 +223,9 @@ public class ParallelBench {
         }
     }
 
+    /** Warm-up of each body pair in the alternating mode: calls of both for at least this long. */
+    static final long WARMUP_NANOS = 3_000_000_000L;
+
     /** FMA chains of a fixed total work (the machine's own scaling, for scale): split over the threads. */
     private static final int PEAK_STEPS = 20_000_000;
     static volatile float peakSink;
@@ -211,6 +243,7 @@ public class ParallelBench {
                 }
             };
             case "gemm" -> b::gemm;
+            case "gemmHalves" -> b.threads == 1 ? b::gemm : b::gemmHalves;
             case "attention8Heads" -> b::attention8Heads;
             default -> b::mha;
         };

@@ -3,6 +3,7 @@ package dev.attn4j.parallel;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -68,7 +69,9 @@ public final class WorkItems {
      * wait for a parked pool thread to wake. {@link #close} sends them back at once. The scheduling guarantees are
      * those of {@link WorkItems#run}: the caller claims items too and never waits for a helper that has not started,
      * so a busy executor only makes the caller do more of the work. Its regions are the creating thread's: a run
-     * from another thread (an item that calls back into the team) is a plain {@link WorkItems#run}.
+     * from another thread (an item that calls back into the team) is a plain {@link WorkItems#run}. A
+     * {@linkplain WorkItems#sharedTeam shared} team takes its regions from any thread, one region at a time: a run
+     * while another is in progress (another caller's, or one from inside an item) is a plain {@link WorkItems#run}.
      */
     public static final class Team implements AutoCloseable {
         private final Executor executor;
@@ -77,17 +80,21 @@ public final class WorkItems {
         private final AtomicInteger live = new AtomicInteger();
         private volatile Batch posted;
         private volatile boolean closed;
-        private final Thread owner = Thread.currentThread();
-        private boolean running;
+        /** The thread whose regions the team runs, or null for a shared team (any thread, one region at a time). */
+        private final Thread owner;
+        /** Whether a region is in progress: a run meanwhile (from an item, or another caller) goes without the team. */
+        private final AtomicBoolean running = new AtomicBoolean();
 
-        private Team(Executor executor, int parallelism) {
+        private Team(Executor executor, int parallelism, Thread owner) {
             this.executor = executor;
             this.parallelism = parallelism;
+            this.owner = owner;
         }
 
         /**
-         * {@link WorkItems#run} on this team's helpers. A call from inside one of this team's items, or from another
-         * thread than the team's creator, runs as a plain {@link WorkItems#run}.
+         * {@link WorkItems#run} on this team's helpers. A call from inside one of this team's items, from another
+         * thread than the team's creator (unless the team is shared), or while another region of a shared team is
+         * in progress, runs as a plain {@link WorkItems#run}.
          *
          * @throws IllegalStateException after {@link #close}
          */
@@ -97,11 +104,11 @@ public final class WorkItems {
                 throw new IllegalStateException("team is closed");
             }
             int wanted = Math.min(parallelism - 1, count - 1);
-            if (executor == null || wanted <= 0 || running || Thread.currentThread() != owner) {
+            if (executor == null || wanted <= 0 || owner != null && Thread.currentThread() != owner
+                    || !running.compareAndSet(false, true)) {
                 WorkItems.run(executor, parallelism, count, item);
                 return;
             }
-            running = true;
             try {
                 Batch batch = new Batch(count, item, Thread.currentThread());
                 posted = batch;
@@ -119,7 +126,7 @@ public final class WorkItems {
                 batch.drain();
                 batch.awaitAll();
             } finally {
-                running = false;
+                running.set(false);
             }
         }
 
@@ -160,7 +167,20 @@ public final class WorkItems {
      */
     public static Team team(Executor executor, int parallelism) {
         checkParallelism(parallelism);
-        return new Team(executor, parallelism);
+        return new Team(executor, parallelism, Thread.currentThread());
+    }
+
+    /**
+     * A {@link Team} whose regions may come from any thread, one at a time (a run while another is in progress is a
+     * plain {@link WorkItems#run}), for an object that many threads call and nobody closes: its helpers go back to
+     * the executor on their own, {@link #LINGER_NANOS} after the last region. So the executor lends a thread for at
+     * most that long after each burst of calls, and nothing stays running.
+     *
+     * @throws IllegalArgumentException if parallelism is below 1
+     */
+    public static Team sharedTeam(Executor executor, int parallelism) {
+        checkParallelism(parallelism);
+        return new Team(executor, parallelism, null);
     }
 
     private static void checkItems(int count, IntConsumer item) {

@@ -137,6 +137,93 @@ class WorkItemsTeamTest {
         }
     }
 
+    /**
+     * A shared team takes regions from any thread: callers running regions on it at the same time each get every
+     * item of their own regions exactly once (one region at a time uses the team's helpers, the others run with a
+     * task of their own).
+     */
+    @Test
+    void sharedTeamRunsConcurrentCallersRegions() throws Exception {
+        WorkItems.Team team = WorkItems.sharedTeam(pool, 3);
+        int callers = 4;
+        ExecutorService apps = Executors.newFixedThreadPool(callers);
+        try {
+            List<java.util.concurrent.Future<Integer>> done = new ArrayList<>();
+            for (int t = 0; t < callers; t++) {
+                int seed = t;
+                done.add(apps.submit(() -> {
+                    int regions = 0;
+                    for (int r = 0; r < 200; r++) {
+                        int count = 1 + (r * 7 + seed * 13) % 40;
+                        AtomicIntegerArray runs = new AtomicIntegerArray(count);
+                        team.run(count, i -> {
+                            runs.incrementAndGet(i);
+                            spin(2_000);
+                        });
+                        for (int i = 0; i < count; i++) {
+                            assertEquals(1, runs.get(i), "item " + i + " of " + count + ", caller " + seed);
+                        }
+                        regions++;
+                    }
+                    return regions;
+                }));
+            }
+            for (java.util.concurrent.Future<Integer> f : done) {
+                assertEquals(200, f.get(60, TimeUnit.SECONDS));
+            }
+        } finally {
+            apps.shutdownNow();
+        }
+    }
+
+    /**
+     * The helpers of a shared team stay between regions from different callers (one after another), and go back to
+     * the executor on their own after the last region: a task submitted to the team's single-thread executor then
+     * runs without anyone closing the team.
+     */
+    @Test
+    void sharedTeamHelpersStayAcrossCallersAndLeaveOnTheirOwn() throws Exception {
+        AtomicInteger handed = new AtomicInteger();
+        ExecutorService one = Executors.newSingleThreadExecutor();
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try {
+            Executor counting = task -> {
+                handed.incrementAndGet();
+                one.execute(task);
+            };
+            WorkItems.Team team = WorkItems.sharedTeam(counting, 2);
+            // warm-up regions, then bursts of regions alternating between this thread and another one, each burst
+            // held to the bound of helpersStayBetweenRegions (one of three must meet it, see there)
+            for (int r = 0; r < 200; r++) {
+                team.run(64, i -> spin(20_000));
+            }
+            int regions = 40;
+            List<String> bursts = new ArrayList<>();
+            boolean met = false;
+            for (int attempt = 0; attempt < 3 && !met; attempt++) {
+                handed.set(0);
+                for (int r = 0; r < regions; r++) {
+                    if (r % 2 == 0) {
+                        team.run(64, i -> spin(20_000));
+                    } else {
+                        other.submit(() -> team.run(64, i -> spin(20_000))).get(10, TimeUnit.SECONDS);
+                    }
+                }
+                bursts.add(handed.get() + " tasks handed over for " + regions + " regions");
+                met = handed.get() < regions / 2;
+            }
+            assertTrue(met, String.join("; ", bursts));
+            AtomicInteger after = new AtomicInteger();
+            one.execute(after::incrementAndGet);
+            one.shutdown();
+            assertTrue(one.awaitTermination(10, TimeUnit.SECONDS), "the executor's thread was not given back");
+            assertEquals(1, after.get());
+        } finally {
+            one.shutdownNow();
+            other.shutdownNow();
+        }
+    }
+
     /** A failing item reaches the caller; the team stays usable; a region run from inside an item completes. */
     @Test
     void failuresAndNestedRegions() {
@@ -168,6 +255,7 @@ class WorkItemsTeamTest {
             assertEquals(20, after.get());
         }
         assertThrows(IllegalArgumentException.class, () -> WorkItems.team(pool, 0));
+        assertThrows(IllegalArgumentException.class, () -> WorkItems.sharedTeam(pool, 0));
     }
 
     private static void spin(long nanos) {
