@@ -174,14 +174,8 @@ public class ParallelBench {
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
         for (int size : new int[] {1024, 2048}) {
-            ParallelBench one = new ParallelBench();
-            ParallelBench two = new ParallelBench();
-            one.threads = 1;
-            two.threads = 2;
-            one.n = size;
-            two.n = size;
-            one.setUp();
-            two.setUp();
+            ParallelBench one = state(1, size);
+            ParallelBench two = state(2, size);
             try {
                 String[] names = {"fmaPeak", "gemm", "gemmHalves", "attention8Heads", "mha"};
                 for (String name : names) {
@@ -221,6 +215,15 @@ public class ParallelBench {
                 two.tearDown();
             }
         }
+    }
+
+    /** A state set up as JMH sets it up, for the alternating mode and tests. */
+    static ParallelBench state(int threads, int n) {
+        ParallelBench b = new ParallelBench();
+        b.threads = threads;
+        b.n = n;
+        b.setUp();
+        return b;
     }
 
     /** Warm-up of each body pair in the alternating mode: calls of both for at least this long. */

@@ -15,14 +15,8 @@ class ParallelBenchTest {
     @Test
     void gemmHalvesAreTheRowsOfTheGemm() {
         for (int n : new int[] {96, 131}) {
-            ParallelBench one = new ParallelBench();
-            ParallelBench two = new ParallelBench();
-            one.threads = 1;
-            two.threads = 2;
-            one.n = n;
-            two.n = n;
-            one.setUp();
-            two.setUp();
+            ParallelBench one = ParallelBench.state(1, n);
+            ParallelBench two = ParallelBench.state(2, n);
             try {
                 float[] whole = one.gemm().clone();
                 float[][] halves = two.gemmHalves();

@@ -127,11 +127,7 @@ class WorkItemsTeamTest {
             assertThrows(IllegalStateException.class, () -> team.run(1, i -> { }));
             // the single pool thread is free again: a task submitted now runs (a lingering helper would hold it
             // for LINGER_NANOS at most, a leaked one forever)
-            AtomicInteger after = new AtomicInteger();
-            one.execute(after::incrementAndGet);
-            one.shutdown();
-            assertTrue(one.awaitTermination(10, TimeUnit.SECONDS), "the executor's thread was not given back");
-            assertEquals(1, after.get());
+            assertThreadGivenBack(one);
         } finally {
             one.shutdownNow();
         }
@@ -213,11 +209,7 @@ class WorkItemsTeamTest {
                 met = handed.get() < regions / 2;
             }
             assertTrue(met, String.join("; ", bursts));
-            AtomicInteger after = new AtomicInteger();
-            one.execute(after::incrementAndGet);
-            one.shutdown();
-            assertTrue(one.awaitTermination(10, TimeUnit.SECONDS), "the executor's thread was not given back");
-            assertEquals(1, after.get());
+            assertThreadGivenBack(one);
         } finally {
             one.shutdownNow();
             other.shutdownNow();
@@ -256,6 +248,15 @@ class WorkItemsTeamTest {
         }
         assertThrows(IllegalArgumentException.class, () -> WorkItems.team(pool, 0));
         assertThrows(IllegalArgumentException.class, () -> WorkItems.sharedTeam(pool, 0));
+    }
+
+    /** A task submitted to the single-thread executor runs, and the executor then shuts down: its thread is free. */
+    private static void assertThreadGivenBack(ExecutorService one) throws InterruptedException {
+        AtomicInteger after = new AtomicInteger();
+        one.execute(after::incrementAndGet);
+        one.shutdown();
+        assertTrue(one.awaitTermination(10, TimeUnit.SECONDS), "the executor's thread was not given back");
+        assertEquals(1, after.get());
     }
 
     private static void spin(long nanos) {
