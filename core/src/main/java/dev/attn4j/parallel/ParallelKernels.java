@@ -47,7 +47,6 @@ public final class ParallelKernels extends Kernels {
     static final int QUERY_QUANTUM = 32;
 
     private final Kernels base;
-    private final Executor executor;
     private final int parallelism;
     /**
      * Every parallel region of this set runs on one shared team: its helpers stay between regions, within a call
@@ -59,7 +58,6 @@ public final class ParallelKernels extends Kernels {
 
     private ParallelKernels(Kernels base, Executor executor, int parallelism) {
         this.base = base;
-        this.executor = executor;
         this.parallelism = parallelism;
         this.team = WorkItems.sharedTeam(executor, parallelism);
     }

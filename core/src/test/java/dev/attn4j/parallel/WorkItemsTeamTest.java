@@ -16,6 +16,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.function.IntConsumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -85,26 +86,14 @@ class WorkItemsTeamTest {
             for (int r = 0; r < 200; r++) {
                 team.run(64, i -> spin(20_000));
             }
-            // a helper leaves only after LINGER_NANOS without a region, so a burst of regions hands over a task only
-            // where a gap was that long: a few on a loaded machine, where a host that takes a vCPU away for longer
-            // than the linger stretches a gap. Each burst is held to the same bound and one of three must meet it;
-            // a team that hands over a task per region fails all three.
-            List<String> bursts = new ArrayList<>();
-            boolean met = false;
-            for (int attempt = 0; attempt < 3 && !met; attempt++) {
-                Set<Thread> threads = ConcurrentHashMap.newKeySet();
-                handed.set(0);
-                for (int r = 0; r < regions; r++) {
-                    team.run(64, i -> {
-                        threads.add(Thread.currentThread());
-                        spin(20_000);
-                    });
-                }
+            Set<Thread> threads = ConcurrentHashMap.newKeySet();
+            assertFewHandOvers(handed, regions, r -> team.run(64, i -> {
+                threads.add(Thread.currentThread());
+                spin(20_000);
+            }), () -> {
                 assertTrue(threads.size() <= 2, "at most the caller and one helper ran items: " + threads.size());
-                bursts.add(handed.get() + " tasks handed over for " + regions + " regions");
-                met = handed.get() < regions / 2;
-            }
-            assertTrue(met, String.join("; ", bursts));
+                threads.clear();
+            });
         }
         // the same with plain WorkItems.run hands over a task per region
         handed.set(0);
@@ -188,27 +177,21 @@ class WorkItemsTeamTest {
                 one.execute(task);
             };
             WorkItems.Team team = WorkItems.sharedTeam(counting, 2);
-            // warm-up regions, then bursts of regions alternating between this thread and another one, each burst
-            // held to the bound of helpersStayBetweenRegions (one of three must meet it, see there)
+            // warm-up regions, then bursts of regions alternating between this thread and another one
             for (int r = 0; r < 200; r++) {
                 team.run(64, i -> spin(20_000));
             }
-            int regions = 40;
-            List<String> bursts = new ArrayList<>();
-            boolean met = false;
-            for (int attempt = 0; attempt < 3 && !met; attempt++) {
-                handed.set(0);
-                for (int r = 0; r < regions; r++) {
-                    if (r % 2 == 0) {
-                        team.run(64, i -> spin(20_000));
-                    } else {
+            assertFewHandOvers(handed, 40, r -> {
+                if (r % 2 == 0) {
+                    team.run(64, i -> spin(20_000));
+                } else {
+                    try {
                         other.submit(() -> team.run(64, i -> spin(20_000))).get(10, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        throw new AssertionError("region " + r + " on the other thread", e);
                     }
                 }
-                bursts.add(handed.get() + " tasks handed over for " + regions + " regions");
-                met = handed.get() < regions / 2;
-            }
-            assertTrue(met, String.join("; ", bursts));
+            }, () -> { });
             assertThreadGivenBack(one);
         } finally {
             one.shutdownNow();
@@ -248,6 +231,28 @@ class WorkItemsTeamTest {
         }
         assertThrows(IllegalArgumentException.class, () -> WorkItems.team(pool, 0));
         assertThrows(IllegalArgumentException.class, () -> WorkItems.sharedTeam(pool, 0));
+    }
+
+    /**
+     * Runs bursts of {@code regions} regions ({@code region.accept(r)}, then {@code afterBurst}) and asserts that one
+     * of three bursts handed fewer than regions / 2 tasks to the executor. A helper leaves only after LINGER_NANOS
+     * without a region, so a burst hands over a task only where a gap was that long: a few on a loaded machine,
+     * where a host that takes a vCPU away for longer than the linger stretches a gap. A team that hands over a task
+     * per region fails all three.
+     */
+    private static void assertFewHandOvers(AtomicInteger handed, int regions, IntConsumer region, Runnable afterBurst) {
+        List<String> bursts = new ArrayList<>();
+        boolean met = false;
+        for (int attempt = 0; attempt < 3 && !met; attempt++) {
+            handed.set(0);
+            for (int r = 0; r < regions; r++) {
+                region.accept(r);
+            }
+            afterBurst.run();
+            bursts.add(handed.get() + " tasks handed over for " + regions + " regions");
+            met = handed.get() < regions / 2;
+        }
+        assertTrue(met, String.join("; ", bursts));
     }
 
     /** A task submitted to the single-thread executor runs, and the executor then shuts down: its thread is free. */
