@@ -84,11 +84,14 @@ public final class WorkItems {
         private final Thread owner;
         /** Whether a region is in progress: a run meanwhile (from an item, or another caller) goes without the team. */
         private final AtomicBoolean running = new AtomicBoolean();
+        /** How long a helper waits for the next region before it goes back to the executor. */
+        private final long lingerNanos;
 
-        private Team(Executor executor, int parallelism, Thread owner) {
+        private Team(Executor executor, int parallelism, Thread owner, long lingerNanos) {
             this.executor = executor;
             this.parallelism = parallelism;
             this.owner = owner;
+            this.lingerNanos = lingerNanos;
         }
 
         /**
@@ -141,7 +144,7 @@ public final class WorkItems {
                         seen = b;
                         b.drain();
                         idleSince = System.nanoTime();
-                    } else if (System.nanoTime() - idleSince > LINGER_NANOS) {
+                    } else if (System.nanoTime() - idleSince > lingerNanos) {
                         return;
                     } else {
                         Thread.onSpinWait();
@@ -166,8 +169,13 @@ public final class WorkItems {
      * @throws IllegalArgumentException if parallelism is below 1
      */
     public static Team team(Executor executor, int parallelism) {
+        return team(executor, parallelism, LINGER_NANOS);
+    }
+
+    /** {@link #team(Executor, int)} with another linger (tests: a linger longer than any stall of a loaded host). */
+    static Team team(Executor executor, int parallelism, long lingerNanos) {
         checkParallelism(parallelism);
-        return new Team(executor, parallelism, Thread.currentThread());
+        return new Team(executor, parallelism, Thread.currentThread(), lingerNanos);
     }
 
     /**
@@ -179,8 +187,13 @@ public final class WorkItems {
      * @throws IllegalArgumentException if parallelism is below 1
      */
     public static Team sharedTeam(Executor executor, int parallelism) {
+        return sharedTeam(executor, parallelism, LINGER_NANOS);
+    }
+
+    /** {@link #sharedTeam(Executor, int)} with another linger (tests, as for {@link #team(Executor, int, long)}). */
+    static Team sharedTeam(Executor executor, int parallelism, long lingerNanos) {
         checkParallelism(parallelism);
-        return new Team(executor, parallelism, null);
+        return new Team(executor, parallelism, null, lingerNanos);
     }
 
     private static void checkItems(int count, IntConsumer item) {
