@@ -233,7 +233,7 @@ public class ParallelBench {
     private static final int PEAK_STEPS = 20_000_000;
     static volatile float peakSink;
 
-    private static QuickTimer.Body body(ParallelBench b, String name) {
+    static QuickTimer.Body body(ParallelBench b, String name) {
         return switch (name) {
             case "fmaPeak" -> () -> {
                 if (b.threads == 1) {
