@@ -122,6 +122,11 @@ public class ParallelBench {
         return x;
     }
 
+    /** The GEMM's output array. */
+    float[] c() {
+        return c;
+    }
+
     /** C = A·Bᵀ, n×n×n. */
     @Benchmark
     public float[] gemm() {

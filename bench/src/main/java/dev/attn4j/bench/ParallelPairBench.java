@@ -41,8 +41,8 @@ public class ParallelPairBench {
     @Param({"1024", "2048"})
     public int n;
 
-    private ParallelBench one;
-    private ParallelBench two;
+    ParallelBench one;
+    ParallelBench two;
     private QuickTimer.Body oneThread;
     private QuickTimer.Body twoThreads;
 
@@ -88,6 +88,10 @@ public class ParallelPairBench {
         /** 1-thread time ÷ 2-thread time over the iteration's pairs. */
         public double speedup() {
             return twoNanos == 0 ? 0 : (double) oneNanos / twoNanos;
+        }
+
+        long pairs() {
+            return pairs;
         }
 
         void add(long one, long two) {
