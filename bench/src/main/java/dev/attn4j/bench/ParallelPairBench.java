@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * {@code twoThreadMs}) and {@code speedup}, the ratio of the two sums. Separate JMH runs of the two thread counts
  * (the {@code threads} parameter of {@link ParallelBench}) sit seconds to minutes apart, and on a shared machine
  * the second vCPU's share moves in that time; here a burst of other load falls on both calls of a pair.
- * The primary score is the time of a pair.
+ * The primary score is the time of a pair. JMH's summary line adds the counters of the iterations up (they are
+ * events to it); the per-iteration lines and the JSON's {@code rawData} hold each iteration's values.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -60,7 +61,7 @@ public class ParallelPairBench {
         two.tearDown();
     }
 
-    /** The times of one iteration's calls, reported per iteration (JMH reads the public methods). */
+    /** The times of one iteration's calls, reported per iteration (JMH reads the public non-void methods). */
     @State(Scope.Thread)
     @AuxCounters(AuxCounters.Type.EVENTS)
     public static class Times {
