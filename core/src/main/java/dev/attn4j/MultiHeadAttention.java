@@ -330,10 +330,6 @@ public final class MultiHeadAttention {
                     + headDim + " for query " + Arrays.toString(query.shape()) + " but was " + cache);
         }
         cache.checkRoom(s.s);
-        return splitter.inTeam(() -> forwardInTeam(query, key, value, cache, s));
-    }
-
-    private Tensor forwardInTeam(Tensor query, Tensor key, Tensor value, KvCache cache, Shapes s) {
         int b = s.batch;
         int l = s.l;
         int t = s.s;
@@ -444,10 +440,6 @@ public final class MultiHeadAttention {
     }
 
     private Result compute(Tensor query, Tensor key, Tensor value, AttentionMask mask, Shapes sh, Weights mode) {
-        return splitter.inTeam(() -> computeInTeam(query, key, value, mask, sh, mode));
-    }
-
-    private Result computeInTeam(Tensor query, Tensor key, Tensor value, AttentionMask mask, Shapes sh, Weights mode) {
         int b = sh.batch;
         int l = sh.l;
         int s = sh.s;

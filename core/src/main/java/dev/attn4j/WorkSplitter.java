@@ -4,7 +4,6 @@ import dev.attn4j.parallel.WorkItems;
 
 import java.util.concurrent.Executor;
 import java.util.function.IntConsumer;
-import java.util.function.Supplier;
 
 /**
  * Runs numbered work items on the calling thread, optionally helped by an {@link Executor}.
@@ -17,20 +16,18 @@ import java.util.function.Supplier;
  * not started, so a saturated or shared executor cannot deadlock a call.
  */
 final class WorkSplitter {
-    private final Executor executor;
     private final int parallelism;
     /**
      * The one team of this splitter's calls, shared by the threads that call it: its helpers stay between the
-     * regions of a call and from one call to the next (a forward per layer or per decoding step), and go back to
-     * the executor {@code WorkItems.LINGER_NANOS} after the last region. Null without an executor.
+     * regions of a call (a forward's projections, copies and heads) and from one call to the next (a forward per
+     * layer or per decoding step), and go back to the executor {@code WorkItems.LINGER_NANOS} after the last
+     * region. A region run while another is in progress (another thread's, or one from inside an item) gets a task
+     * of its own. Null without an executor or with parallelism 1.
      */
     private final WorkItems.Team shared;
-    /** The calling thread's team while it runs {@link #inTeam}'s body. */
-    private final ThreadLocal<WorkItems.Team> team = new ThreadLocal<>();
 
     /** @param executor null to run everything on the calling thread */
     WorkSplitter(Executor executor, int parallelism) {
-        this.executor = executor;
         this.parallelism = executor == null ? 1 : parallelism;
         this.shared = executor == null || this.parallelism == 1 ? null : WorkItems.sharedTeam(executor, parallelism);
     }
@@ -40,36 +37,17 @@ final class WorkSplitter {
     }
 
     /**
-     * Runs {@code work.accept(i)} for i in [0, items); returns when all have run. The first exception
-     * thrown by an item is rethrown (after every claimed item has finished).
+     * Runs {@code work.accept(i)} for i in [0, items) on this splitter's team; returns when all have run. The first
+     * exception thrown by an item is rethrown (after every claimed item has finished).
      *
      * @param worthSplitting false for problems too small to repay handing items to other threads
      */
     void run(int items, boolean worthSplitting, IntConsumer work) {
-        WorkItems.Team t = worthSplitting ? team.get() : null;
-        if (t != null) {
-            t.run(items, work);
+        if (worthSplitting && shared != null) {
+            shared.run(items, work);
         } else {
             // without an executor WorkItems runs every item on the calling thread, in order
-            WorkItems.run(worthSplitting ? executor : null, parallelism, items, work);
-        }
-    }
-
-    /**
-     * Runs body on the calling thread with its {@link #run} calls on this splitter's shared {@link WorkItems.Team}:
-     * the helpers stay between the parallel regions of one call (a forward's projections, copies and heads) and
-     * between calls, instead of going back to the executor after each region. A region run while another thread's
-     * is in progress gets a task of its own. Nested calls join the outer team.
-     */
-    <T> T inTeam(Supplier<T> body) {
-        if (shared == null || team.get() != null) {
-            return body.get();
-        }
-        team.set(shared);
-        try {
-            return body.get();
-        } finally {
-            team.remove();
+            WorkItems.run(null, 1, items, work);
         }
     }
 }
