@@ -259,8 +259,9 @@ class FlashAttentionTest {
 
     /**
      * K and V whose rows are far apart (heads side by side, ld = 8·d) are copied into contiguous buffers, whole
-     * or (past {@link SimdFlashAttention#HEAD_COPY_FLOATS}) tile by tile; contiguous ones are read in place. All
-     * must give the same bits.
+     * or (past {@link SimdFlashAttention#HEAD_COPY_FLOATS}) tile by tile, and Q's rows block by block of query
+     * tiles (l up to 300 crosses several blocks at every width); contiguous ones are read in place. All must give
+     * the same bits.
      */
     @Test
     void spreadRowsGiveTheSameBitsAsContiguousOnes() {
@@ -268,7 +269,7 @@ class FlashAttentionTest {
         int big = SimdFlashAttention.HEAD_COPY_FLOATS / 64 + 1 + rnd.nextInt(100);
         for (String kind : SoftmaxTest.maskKinds()) {
             boolean tiles = kind.length() % 2 == 0;
-            int l = tiles ? 1 + rnd.nextInt(20) : 1 + rnd.nextInt(90);
+            int l = tiles ? 1 + rnd.nextInt(20) : 1 + rnd.nextInt(300);
             int s = tiles ? big : 1 + rnd.nextInt(300);
             int d = tiles ? 64 : 1 + rnd.nextInt(70);
             float scale = (float) (1 / Math.sqrt(d));
@@ -296,6 +297,15 @@ class FlashAttentionTest {
             float[] spread = new float[l * d];
             simd.flashAttention(l, s, d, d, scale, q, 0, d, k, head, ld, v, head, ld, mask, spread, 0, d);
             assertTrue(Arrays.equals(dense, spread), "spread K/V rows differ from contiguous ones: " + kind
+                    + " l=" + l + " s=" + s + " d=" + d);
+            float[] qs = new float[l * ld];
+            Arrays.fill(qs, Float.NaN);
+            for (int i = 0; i < l; i++) {
+                System.arraycopy(q, i * d, qs, i * ld + head, d);
+            }
+            float[] allSpread = new float[l * d];
+            simd.flashAttention(l, s, d, d, scale, qs, head, ld, k, head, ld, v, head, ld, mask, allSpread, 0, d);
+            assertTrue(Arrays.equals(dense, allSpread), "spread Q, K and V rows differ from contiguous ones: " + kind
                     + " l=" + l + " s=" + s + " d=" + d);
         }
     }
