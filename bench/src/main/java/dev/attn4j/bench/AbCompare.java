@@ -16,7 +16,7 @@ import java.util.Random;
  * A/B comparison of two builds of {@code attn4j-simd} in one JVM, for kernel work on a noisy machine.
  *
  * <pre>java --add-modules=jdk.incubator.vector -cp bench/target/benchmarks.jar dev.attn4j.bench.AbCompare \
- *     A.jar B.jar (gemm|gemm-2t|gemv|gemm-nt|gemm-nt-2t|proj|proj-2t|mha|mha-2t|gemm-pv|gemm-qk|flash|flash-causal|flash-heads|flash-heads-2t|softmax|decode) N [rounds]</pre>
+ *     A.jar B.jar (gemm|gemm-2t|gemv|gemm-nt|gemm-nt-2t|proj|proj-2t|mha|mha-2t|gemm-pv|gemm-qk|flash|flash-causal|flash-heads|flash-heads-2t|flash-heads-causal|softmax|decode) N [rounds]</pre>
  *
  * Each jar's {@code dev.attn4j.simd.SimdKernels} is loaded by its own class loader (the core classes are
  * shared), both are warmed up for 3 s, then every round times a batch of calls of each (as many as take about
@@ -28,13 +28,13 @@ import java.util.Random;
  * proj and proj-2t an MHA projection (N, 512, 512) NN, weights packed once, with a bias, on one or two threads;
  * mha and mha-2t a multi-head self-attention forward (E = 512, h = 8, N tokens) on one or two threads;
  * gemm-pv (N, 64, N) NN; gemm-qk (N, N, 64) NT; flash one head of [N, 64] queries, keys and values; flash-heads 8 such heads side
- * by side in rows of 512, one call per head (flash-heads-2t on two threads); softmax N rows of N; decode
+ * by side in rows of 512, one call per head (flash-heads-2t on two threads, flash-heads-causal with a causal mask); softmax N rows of N; decode
  * the kernels of one decode step, 8 heads of 64 against N cached tokens.
  */
 public final class AbCompare {
     /** The operations, as the usage line lists them. */
     static final String OPS = "gemm|gemm-2t|gemv|gemm-nt|gemm-nt-2t|proj|proj-2t|mha|mha-2t|gemm-pv|gemm-qk|flash|flash-causal"
-            + "|flash-heads|flash-heads-2t|softmax|decode";
+            + "|flash-heads|flash-heads-2t|flash-heads-causal|softmax|decode";
 
     private AbCompare() {
     }
@@ -188,7 +188,7 @@ public final class AbCompare {
                 float[] c = new float[n * n];
                 return () -> k.gemm(false, true, n, n, d, 1f, x, 0, d, y, 0, d, 0f, c, 0, n);
             }
-            case "flash-heads", "flash-heads-2t" -> {
+            case "flash-heads", "flash-heads-2t", "flash-heads-causal" -> {
                 // 8 heads of 64 side by side in [N, 512] rows, one flashAttention call per head (MHA's layout), on one
                 // thread or two
                 Kernels k2 = threads(k, op);
@@ -198,10 +198,11 @@ public final class AbCompare {
                 float[] kk = QuickBench.random(r, n * ld);
                 float[] v = QuickBench.random(r, n * ld);
                 float[] o = new float[n * ld];
+                ScoreMask mask = op.endsWith("causal") ? ScoreMask.causal(0) : ScoreMask.none();
                 return () -> {
                     for (int h = 0; h < heads; h++) {
                         k2.flashAttention(n, n, d, d, 0.125f, q, h * d, ld, kk, h * d, ld, v, h * d, ld,
-                                ScoreMask.none(), o, h * d, ld);
+                                mask, o, h * d, ld);
                     }
                 };
             }
