@@ -49,7 +49,8 @@ import jdk.incubator.vector.VectorSpecies;
  * never on l or on which rows share its tile: every per-row quantity is computed in lanes or in
  * row-by-row loops whose operation order does not depend on the row's neighbours, key tiles are
  * aligned to key 0, and a key tile in which row i sees no key is skipped for that row (its m, ℓ and
- * O are not touched). One caveat: when a causal query tile is cut short at its last row's limit, a
+ * O are not touched). One caveat: when a causal query tile is cut short at its last row's limit, and
+ * where P·V on a tile the diagonal crosses stops each group of rows at its last row's last visible key, a
  * row may skip or include keys masked for it (p = 0), which changes nothing unless V holds ±∞/NaN
  * there (0·∞) — the reference kernel propagates those NaNs in the same way.
  */
@@ -251,7 +252,7 @@ final class SimdFlashAttention {
                     }
                     int nAct = onlineSoftmax(sc, jn, sc.rows, maxTaken);
                     if (nAct > 0) {
-                        pv(sc, nAct, jn, vTile, vTileOff, vTileLd, dv);
+                        pv(sc, nAct, jn, causalOnly && !unmasked, t0, vTile, vTileOff, vTileLd, dv);
                     }
                 }
             }
@@ -642,7 +643,7 @@ final class SimdFlashAttention {
      * dv = ldv = {@link #FIXED_D}, groups of 8 rows ({@link #pv8Fixed}, where {@link #PV8}) or 4 rows first
      * ({@link #pv4Fixed}: a tile's rows leave no leftover). {@link #WIDE_PV} takes precedence (4 × 4 groups).
      */
-    private static void pv(Scratch sc, int nAct, int jn, float[] v, int vOff, int ldv, int dv) {
+    private static void pv(Scratch sc, int nAct, int jn, boolean cut, long t0, float[] v, int vOff, int ldv, int dv) {
         int[] act = sc.act;
         int g = 0;
         while (g < nAct) {
@@ -655,24 +656,34 @@ final class SimdFlashAttention {
             int end = r + run;
             if (WIDE_PV && dv % (4 * L) == 0) {
                 for (; r + 4 <= end; r += 4) {
-                    pv4Wide(sc, r, jn, v, vOff, ldv, dv);
+                    pv4Wide(sc, r, keys(jn, cut, t0, r + 4), v, vOff, ldv, dv);
                 }
             } else if (dv == FIXED_D && ldv == FIXED_D) {
                 for (; PV8 && r + 8 <= end; r += 8) {
-                    pv8Fixed(sc, r, jn, v, vOff);
+                    pv8Fixed(sc, r, keys(jn, cut, t0, r + 8), v, vOff);
                 }
                 for (; r + 4 <= end; r += 4) {
-                    pv4Fixed(sc, r, jn, v, vOff);
+                    pv4Fixed(sc, r, keys(jn, cut, t0, r + 4), v, vOff);
                 }
             }
             for (; r + 5 <= end; r += 5) {
-                pv5(sc, r, jn, v, vOff, ldv, dv);
+                pv5(sc, r, keys(jn, cut, t0, r + 5), v, vOff, ldv, dv);
             }
             for (; r < end; r++) {
-                pvRow(sc.o, sc.st, r, sc.alpha[r], 0, jn, v, vOff, ldv, dv);
+                pvRow(sc.o, sc.st, r, sc.alpha[r], 0, keys(jn, cut, t0, r + 1), v, vOff, ldv, dv);
             }
             g += run;
         }
+    }
+
+    /**
+     * The keys of a tile that P·V reads for the rows before {@code rowsEnd}: all jn, or, on a tile the causal
+     * diagonal crosses ({@code cut}; row r sees key j when j + t0 ≤ r), those up to the last row's last visible key,
+     * since the keys past it have p = 0 for every row of the group. Groups are runs of active rows, each of which
+     * sees at least its tile's first key, so the count is at least 1.
+     */
+    private static int keys(int jn, boolean cut, long t0, int rowsEnd) {
+        return cut ? (int) Math.min(jn, rowsEnd - t0) : jn;
     }
 
     /**
