@@ -71,9 +71,10 @@ import jdk.incubator.vector.VectorSpecies;
  *       (512,64,512), 1.00–1.03 on squares at 128 bits. Earlier, against 4×2L's 72/72 GFLOPS at 512³/1024³: plain 6×2L 50/49,
  *       5×2L 69/66, 3×3L 53/54, 4×3L 35;</li>
  *   <li>JDK 25: 6×2L: 512³/1024³ at 88/83 GFLOPS against 75/70 for 4×2L in the same runs (C2 there keeps
- *       15 live vectors in registers), 3×3L 80/81, 4×3L 36. At 128 bits 6×2L 47/47, 4×2L 41/47. The
- *       inline form ({@link GemmMicroKernels#kernel6x2}) from JDK 25 on; JDK 18–24 take the split form (not
- *       measured there). {@code -Dattn4j.gemm.split6=true|false} picks the form on any JDK;</li>
+ *       15 live vectors in registers), 3×3L 80/81, 4×3L 36. At 128 bits 6×2L 47/47, 4×2L 41/47. From JDK 25 on
+ *       the inline form ({@link GemmMicroKernels#kernel6x2s}) where A is read in place, and the split form on
+ *       packed A (see {@link #SPLIT6} for why); JDK 18–24 take the split form (not measured there).
+ *       {@code -Dattn4j.gemm.split6=true|false} picks one form for both on any JDK;</li>
  *   <li>512 bits (AVX-512, 32 vector registers), measured on Zen 5 (two 512-bit FMA pipes): 12×2L (24
  *       accumulators, 27 live vectors) from JDK 25 on, 8×2L (16 accumulators) before. In A/B runs (time ratio
  *       8×2L / 12×2L) on JDK 25: 512³ 1.03, 1024³ 1.03, 2048³ 1.05, 1000³ 1.04, (512, 64, 512) 0.99; on JDK 17
@@ -149,10 +150,23 @@ final class SimdGemm {
     /** The property choosing the 6×2 kernel's form: {@code true} for the split one, {@code false} for the inline one. */
     static final String SPLIT6_PROPERTY = "attn4j.gemm.split6";
     /**
-     * Whether the 6×2 tile runs {@link GemmMicroKernels#kernel6x2Split} (JDK 17–24 by default) rather than
-     * {@link GemmMicroKernels#kernel6x2} (JDK 25 on). Both give the same bits.
+     * Whether the 6×2 tile runs {@link GemmMicroKernels#kernel6x2Split} rather than {@link GemmMicroKernels#kernel6x2}
+     * on packed A: by default on every JDK. Both give the same bits. JDK 25 ran the inline form as fast in a fresh
+     * JVM, but once a product deeper than KC had run (a later depth block: the update's accumulate mode) C2
+     * recompiled it into slower code for every product after it: at 256 bits (`GemmBench`, AVX-512 machine run
+     * with {@code -XX:MaxVectorSize=32}) 512³ read 0.87 of the peak before a 2048³ product and 0.72 after it (2048³
+     * itself 0.72), 257³ 0.79 and 0.66; with the split form, which leaves raw accumulators for {@link
+     * GemmMicroKernels#updateTile} and has no mode branch, 0.90 / 0.79 before and 0.88 / 0.78 after (2048³ 0.91), and
+     * the same at 128 bits (2048³ 0.72 against 0.91).
      */
     static final boolean SPLIT6;
+    /**
+     * Whether the 6×2 tile runs {@link GemmMicroKernels#kernel6x2sSplit} rather than {@link GemmMicroKernels#kernel6x2s}
+     * on A read in place (narrow C): JDK 17–24 by default. On JDK 25 the inline form reads (512, 64, 512) at 0.89–0.91
+     * of the peak at 256 and 128 bits, the split one at 0.73–0.76, and the inline one loses little after a deeper
+     * product ((512, 64, 512) 0.80 before (2048, 64, 2048), 0.76 after).
+     */
+    static final boolean STRIDED_SPLIT6;
     /** Where in the scratch tile the split kernel leaves its raw accumulators (past the fringe's C copy). */
     private static final int ACC_OFF;
     /**
@@ -220,7 +234,9 @@ final class SimdGemm {
             }
         }
         String split = System.getProperty(SPLIT6_PROPERTY);
-        SPLIT6 = split == null || split.isBlank() ? Runtime.version().feature() < 25 : Boolean.parseBoolean(split.trim());
+        boolean chosen = split != null && !split.isBlank();
+        SPLIT6 = !chosen || Boolean.parseBoolean(split.trim());
+        STRIDED_SPLIT6 = chosen ? SPLIT6 : Runtime.version().feature() < 25;
         KERNEL = kernel == 2 && SPLIT6 ? SPLIT_6X2 : kernel;
         RAW_ACCUMULATORS = KERNEL == SPLIT_6X2 || KERNEL == 5 || KERNEL == 6;
         MR = tile[0];
@@ -300,7 +316,8 @@ final class SimdGemm {
 
     /** A one-line description of the tile and blocks, for logs and benchmark reports. */
     static String describe() {
-        return "tile " + MR + "x" + NR + " (" + MR + "x" + NV + " vectors of " + L + (KERNEL == SPLIT_6X2 ? ", split" : "")
+        return "tile " + MR + "x" + NR + " (" + MR + "x" + NV + " vectors of " + L
+                + (KERNEL == SPLIT_6X2 ? STRIDED_SPLIT6 ? ", split" : ", split on packed A" : "")
                 + (ROW_PANELS ? ", A in row panels" : "") + "), KC=" + KC + ", MC=" + MC + ", NC=" + NC
                 + (SD != S ? ", direct path on " + SD.vectorBitSize() + "-bit vectors" : "");
     }
@@ -940,7 +957,9 @@ final class SimdGemm {
     private static void kernelStrided(int kc, float[] a, int aBase, int rs, float[] bp, int bpOff,
                                       float[] c, int cOff, int ldc, float alpha, float beta, int mode,
                                       float[] scratch) {
-        boolean direct = straightIntoC(mode, alpha);
+        // the 6×2 tile's in-place form may be the inline one where the packed form is split (STRIDED_SPLIT6)
+        boolean raw = KERNEL == SPLIT_6X2 ? STRIDED_SPLIT6 : RAW_ACCUMULATORS;
+        boolean direct = raw && mode == GemmMicroKernels.FIRST_BETA0 && alpha == 1f;
         float[] acc = direct ? c : scratch;
         int accOff = direct ? cOff : ACC_OFF;
         int ars = direct ? ldc : NR;
@@ -950,11 +969,17 @@ final class SimdGemm {
             case 2 -> GemmMicroKernels.kernel6x2s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
             case 3 -> GemmMicroKernels.kernel4x3s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
             case 4 -> GemmMicroKernels.kernel3x3s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
-            case SPLIT_6X2 -> GemmMicroKernels.kernel6x2sSplit(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
+            case SPLIT_6X2 -> {
+                if (STRIDED_SPLIT6) {
+                    GemmMicroKernels.kernel6x2sSplit(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
+                } else {
+                    GemmMicroKernels.kernel6x2s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
+                }
+            }
             case 6 -> GemmMicroKernels.kernel12x2s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
             default -> GemmMicroKernels.kernel8x2s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
         }
-        if (RAW_ACCUMULATORS && !direct) {
+        if (raw && !direct) {
             GemmMicroKernels.updateTile(scratch, ACC_OFF, MR, NR, c, cOff, ldc, alpha, beta, mode);
         }
     }

@@ -19,15 +19,21 @@ class SplitKernelTest {
     private static final int[] MODES = {GemmMicroKernels.FIRST_BETA0, GemmMicroKernels.FIRST_BETA,
         GemmMicroKernels.ACCUMULATE};
 
+    /**
+     * Below 512 bits the tile is 6×2; its packed form is the split one on every JDK, its in-place form the split one
+     * before JDK 25 and the inline one from 25 on (see {@link SimdGemm#SPLIT6} and {@link SimdGemm#STRIDED_SPLIT6}).
+     */
     @Test
-    void theDefaultTileBelow512BitsIsSixByTwoSplitBefore25() {
+    void theDefaultTileBelow512BitsIsSixByTwoSplitOnPackedAAndBefore25InPlace() {
         int feature = Runtime.version().feature();
         int[] t = SimdGemm.chooseTile(null, 256, feature);
         assertEquals(6, t[0]);
         assertEquals(2, t[1]);
         if (System.getProperty(SimdGemm.SPLIT6_PROPERTY) == null && SimdGemm.MR == 6) {
-            assertEquals(feature < 25, SimdGemm.SPLIT6, "split form on JDK " + feature);
-            assertTrue(SimdGemm.describe().contains("split") == SimdGemm.SPLIT6, SimdGemm.describe());
+            assertTrue(SimdGemm.SPLIT6, "split form on packed A, JDK " + feature);
+            assertEquals(feature < 25, SimdGemm.STRIDED_SPLIT6, "split form on A in place, JDK " + feature);
+            String d = SimdGemm.describe();
+            assertTrue(d.contains(feature < 25 ? ", split)" : ", split on packed A)"), d);
         }
     }
 
