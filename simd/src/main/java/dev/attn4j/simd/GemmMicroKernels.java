@@ -750,7 +750,8 @@ final class GemmMicroKernels {
     static int splitSink;
 
     /**
-     * The 6×2·L tile for JDK 17–24, whose C2 cannot keep {@link #kernel6x2}'s 15 live vectors in registers: it
+     * The 6×2·L tile on packed A (and on JDK 17–24 in place, see {@link #kernel6x2sSplit}); made for JDK 17–24,
+     * whose C2 cannot keep {@link #kernel6x2}'s 15 live vectors in registers: it
      * schedules the six broadcasts and two B loads of a step at its top (20 live vectors) and spills four
      * accumulators. Two comparisons that are never true, after rows 1 and 3, cut the step into three basic
      * blocks; C2 schedules within a block, so at most two broadcasts are live at once (12 + 2 + 2 = 16

@@ -8,8 +8,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The two forms of the 6×2 micro-kernel — {@link GemmMicroKernels#kernel6x2} with its C update inline (JDK 25
- * on) and {@link GemmMicroKernels#kernel6x2Split} plus {@link GemmMicroKernels#updateTile} (JDK 17–24) — give
+ * The two forms of the 6×2 micro-kernel — {@link GemmMicroKernels#kernel6x2} with its C update inline (in place,
+ * JDK 25 on) and {@link GemmMicroKernels#kernel6x2Split} plus {@link GemmMicroKernels#updateTile} (packed A on every
+ * JDK, in place before JDK 25) — give
  * the same bits, for packed and in-place A, every update mode, and depths across the loop's edge cases. Both
  * are called directly, so this holds on whichever JDK runs it; the GEMM tests cover the form the JDK chooses.
  */
