@@ -174,6 +174,12 @@ final class SimdGemm {
      * (the 6×2 split form, 8×2 and 12×2) rather than updating C itself; a constant, so the check folds.
      */
     private static final boolean RAW_ACCUMULATORS;
+    /**
+     * The micro-kernel where A is read in place ({@link #kernelStrided}): {@link #KERNEL}, but the 6×2 tile's inline
+     * form where {@link #STRIDED_SPLIT6} is false; and whether it leaves raw accumulators, as for RAW_ACCUMULATORS.
+     */
+    private static final int STRIDED_KERNEL;
+    private static final boolean STRIDED_RAW;
 
     /** The property choosing the A micro-panel layout of the 8×2 and 12×2 tiles: {@code false} for [p][MR]. */
     static final String ROW_PANELS_PROPERTY = "attn4j.gemm.rowPanels";
@@ -238,7 +244,9 @@ final class SimdGemm {
         SPLIT6 = !chosen || Boolean.parseBoolean(split.trim());
         STRIDED_SPLIT6 = chosen ? SPLIT6 : Runtime.version().feature() < 25;
         KERNEL = kernel == 2 && SPLIT6 ? SPLIT_6X2 : kernel;
-        RAW_ACCUMULATORS = KERNEL == SPLIT_6X2 || KERNEL == 5 || KERNEL == 6;
+        RAW_ACCUMULATORS = leavesRaw(KERNEL);
+        STRIDED_KERNEL = KERNEL == SPLIT_6X2 && !STRIDED_SPLIT6 ? 2 : KERNEL;
+        STRIDED_RAW = leavesRaw(STRIDED_KERNEL);
         MR = tile[0];
         NV = tile[1];
         NR = NV * L;
@@ -317,7 +325,7 @@ final class SimdGemm {
     /** A one-line description of the tile and blocks, for logs and benchmark reports. */
     static String describe() {
         return "tile " + MR + "x" + NR + " (" + MR + "x" + NV + " vectors of " + L
-                + (KERNEL == SPLIT_6X2 ? STRIDED_SPLIT6 ? ", split" : ", split on packed A" : "")
+                + (KERNEL == SPLIT_6X2 ? (STRIDED_KERNEL == SPLIT_6X2 ? ", split" : ", split on packed A") : "")
                 + (ROW_PANELS ? ", A in row panels" : "") + "), KC=" + KC + ", MC=" + MC + ", NC=" + NC
                 + (SD != S ? ", direct path on " + SD.vectorBitSize() + "-bit vectors" : "");
     }
@@ -817,7 +825,7 @@ final class SimdGemm {
      */
     private static void firstRows(int rows, int kc, float[] ap, int apOff, float[] bp, int bpOff, float[] c, int cOff,
                                   int ldc, float alpha, float beta, int mode, float[] scratch) {
-        boolean direct = straightIntoC(mode, alpha);
+        boolean direct = straightIntoC(RAW_ACCUMULATORS, mode, alpha);
         float[] acc = direct ? c : scratch;
         int accOff = direct ? cOff : ACC_OFF;
         int ars = direct ? ldc : NR;
@@ -852,7 +860,7 @@ final class SimdGemm {
      */
     private static void oneVector(int kc, float[] ap, int apOff, float[] bp, int bpOff, float alpha, float beta,
                                   int mode, float[] tile) {
-        boolean direct = straightIntoC(mode, alpha);
+        boolean direct = straightIntoC(RAW_ACCUMULATORS, mode, alpha);
         int accOff = direct ? 0 : ACC_OFF;
         int ars = direct ? NR : L;
         if (MR == 12) {
@@ -903,14 +911,19 @@ final class SimdGemm {
      * identity (α = 1, β = 0, first depth block: α·acc = acc bitwise); otherwise they go to the scratch tile and
      * {@link GemmMicroKernels#updateTile} folds them in.
      */
-    private static boolean straightIntoC(int mode, float alpha) {
-        return RAW_ACCUMULATORS && mode == GemmMicroKernels.FIRST_BETA0 && alpha == 1f;
+    private static boolean straightIntoC(boolean raw, int mode, float alpha) {
+        return raw && mode == GemmMicroKernels.FIRST_BETA0 && alpha == 1f;
+    }
+
+    /** Whether a micro-kernel (a {@link #KERNEL} value) leaves raw accumulators: the 6×2 split form, 8×2, 12×2. */
+    private static boolean leavesRaw(int kernel) {
+        return kernel == SPLIT_6X2 || kernel == 5 || kernel == 6;
     }
 
     /** The micro-kernel of the tile; {@code scratch} is the thread's scratch tile (the split 6×2 form uses it). */
     private static void kernel(int kc, float[] ap, int apOff, float[] bp, int bpOff,
                                float[] c, int cOff, int ldc, float alpha, float beta, int mode, float[] scratch) {
-        boolean direct = straightIntoC(mode, alpha);
+        boolean direct = straightIntoC(RAW_ACCUMULATORS, mode, alpha);
         float[] acc = direct ? c : scratch;
         int accOff = direct ? cOff : ACC_OFF;
         int ars = direct ? ldc : NR;
@@ -957,29 +970,21 @@ final class SimdGemm {
     private static void kernelStrided(int kc, float[] a, int aBase, int rs, float[] bp, int bpOff,
                                       float[] c, int cOff, int ldc, float alpha, float beta, int mode,
                                       float[] scratch) {
-        // the 6×2 tile's in-place form may be the inline one where the packed form is split (STRIDED_SPLIT6)
-        boolean raw = KERNEL == SPLIT_6X2 ? STRIDED_SPLIT6 : RAW_ACCUMULATORS;
-        boolean direct = raw && mode == GemmMicroKernels.FIRST_BETA0 && alpha == 1f;
+        boolean direct = straightIntoC(STRIDED_RAW, mode, alpha);
         float[] acc = direct ? c : scratch;
         int accOff = direct ? cOff : ACC_OFF;
         int ars = direct ? ldc : NR;
-        switch (KERNEL) {
+        switch (STRIDED_KERNEL) {
             case 0 -> GemmMicroKernels.kernel4x2s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
             case 1 -> GemmMicroKernels.kernel5x2s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
             case 2 -> GemmMicroKernels.kernel6x2s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
             case 3 -> GemmMicroKernels.kernel4x3s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
             case 4 -> GemmMicroKernels.kernel3x3s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
-            case SPLIT_6X2 -> {
-                if (STRIDED_SPLIT6) {
-                    GemmMicroKernels.kernel6x2sSplit(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
-                } else {
-                    GemmMicroKernels.kernel6x2s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
-                }
-            }
+            case SPLIT_6X2 -> GemmMicroKernels.kernel6x2sSplit(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
             case 6 -> GemmMicroKernels.kernel12x2s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
             default -> GemmMicroKernels.kernel8x2s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
         }
-        if (raw && !direct) {
+        if (STRIDED_RAW && !direct) {
             GemmMicroKernels.updateTile(scratch, ACC_OFF, MR, NR, c, cOff, ldc, alpha, beta, mode);
         }
     }
