@@ -880,6 +880,68 @@ final class GemmMicroKernels {
     }
 
     /**
+     * {@link #kernel6x2sSplit} on six rows copied {@link #ROW} floats apart (element (r, p) at {@code ap[apOff +
+     * r·ROW + p]}): the stride is a constant, so each broadcast addresses its row as a fixed displacement from one
+     * index, where the run-time stride of the in-place form costs two integer operations per row and step.
+     */
+    static void kernel6x2rSplit(int kc, float[] ap, int apOff, float[] bp, int bpOff,
+                                float[] c, int cOff, int ldc, int mode, float[] acc, int accOff, int ars) {
+        float touch = touchRows(c, cOff, ldc, 6, mode);
+        int split = splitSentinel;
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bo = bpOff + p * (2 * L);
+            int ao = apOff + p;
+            FloatVector b0 = V.cast(FloatVector.fromArray(S, bp, bo));
+            FloatVector b1 = V.cast(FloatVector.fromArray(S, bp, bo + L));
+            FloatVector a0 = V.cast(FloatVector.broadcast(S, ap[ao]));
+            c00 = V.cast(a0).fma(b0, c00);
+            c01 = V.cast(a0).fma(b1, c01);
+            FloatVector a1 = V.cast(FloatVector.broadcast(S, ap[ao + ROW]));
+            c10 = V.cast(a1).fma(b0, c10);
+            c11 = V.cast(a1).fma(b1, c11);
+            if (ao == split) {
+                splitSink = ao; // never: ao ≥ 0 > split
+            }
+            FloatVector a2 = V.cast(FloatVector.broadcast(S, ap[ao + 2 * ROW]));
+            c20 = V.cast(a2).fma(b0, c20);
+            c21 = V.cast(a2).fma(b1, c21);
+            FloatVector a3 = V.cast(FloatVector.broadcast(S, ap[ao + 3 * ROW]));
+            c30 = V.cast(a3).fma(b0, c30);
+            c31 = V.cast(a3).fma(b1, c31);
+            if (ao == split) {
+                splitSink = ao; // never: ao ≥ 0 > split
+            }
+            FloatVector a4 = V.cast(FloatVector.broadcast(S, ap[ao + 4 * ROW]));
+            c40 = V.cast(a4).fma(b0, c40);
+            c41 = V.cast(a4).fma(b1, c41);
+            FloatVector a5 = V.cast(FloatVector.broadcast(S, ap[ao + 5 * ROW]));
+            c50 = V.cast(a5).fma(b0, c50);
+            c51 = V.cast(a5).fma(b1, c51);
+        }
+        if (touch == TOUCH_SENTINEL) {
+            touched = touch; // practically never; it keeps the touch loads alive
+        }
+        V.cast(c00).intoArray(acc, accOff);
+        V.cast(c01).intoArray(acc, accOff + L);
+        V.cast(c10).intoArray(acc, accOff + 1 * ars);
+        V.cast(c11).intoArray(acc, accOff + 1 * ars + L);
+        V.cast(c20).intoArray(acc, accOff + 2 * ars);
+        V.cast(c21).intoArray(acc, accOff + 2 * ars + L);
+        V.cast(c30).intoArray(acc, accOff + 3 * ars);
+        V.cast(c31).intoArray(acc, accOff + 3 * ars + L);
+        V.cast(c40).intoArray(acc, accOff + 4 * ars);
+        V.cast(c41).intoArray(acc, accOff + 4 * ars + L);
+        V.cast(c50).intoArray(acc, accOff + 5 * ars);
+        V.cast(c51).intoArray(acc, accOff + 5 * ars + L);
+    }
+
+    /**
      * Folds raw accumulators {@code acc[accOff + r·nr + j]} (rows 0 … mr−1, nr = a whole number of vectors)
      * into the C tile at cOff: the inline update of the micro-kernels, the same operations in the same order.
      */

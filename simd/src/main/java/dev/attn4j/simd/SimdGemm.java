@@ -71,10 +71,9 @@ import jdk.incubator.vector.VectorSpecies;
  *       (512,64,512), 1.00–1.03 on squares at 128 bits. Earlier, against 4×2L's 72/72 GFLOPS at 512³/1024³: plain 6×2L 50/49,
  *       5×2L 69/66, 3×3L 53/54, 4×3L 35;</li>
  *   <li>JDK 25: 6×2L: 512³/1024³ at 88/83 GFLOPS against 75/70 for 4×2L in the same runs (C2 there keeps
- *       15 live vectors in registers), 3×3L 80/81, 4×3L 36. At 128 bits 6×2L 47/47, 4×2L 41/47. From JDK 25 on
- *       the inline form ({@link GemmMicroKernels#kernel6x2s}) where A is read in place, and the split form on
- *       packed A (see {@link #SPLIT6} for why); JDK 18–24 take the split form (not measured there).
- *       {@code -Dattn4j.gemm.split6=true|false} picks one form for both on any JDK;</li>
+ *       15 live vectors in registers), 3×3L 80/81, 4×3L 36. At 128 bits 6×2L 47/47, 4×2L 41/47. The split
+ *       form on every JDK, packed A and A's rows copied for a narrow C alike (see {@link #SPLIT6} and
+ *       {@link #COPY_ROW_TILES} for why). {@code -Dattn4j.gemm.split6=false} picks the inline form for both;</li>
  *   <li>512 bits (AVX-512, 32 vector registers), measured on Zen 5 (two 512-bit FMA pipes): 12×2L (24
  *       accumulators, 27 live vectors) from JDK 25 on, 8×2L (16 accumulators) before. In A/B runs (time ratio
  *       8×2L / 12×2L) on JDK 25: 512³ 1.03, 1024³ 1.03, 2048³ 1.05, 1000³ 1.04, (512, 64, 512) 0.99; on JDK 17
@@ -162,9 +161,10 @@ final class SimdGemm {
     static final boolean SPLIT6;
     /**
      * Whether the 6×2 tile runs {@link GemmMicroKernels#kernel6x2sSplit} rather than {@link GemmMicroKernels#kernel6x2s}
-     * on A read in place (narrow C): JDK 17–24 by default. On JDK 25 the inline form reads (512, 64, 512) at 0.89–0.91
-     * of the peak at 256 and 128 bits, the split one at 0.73–0.76, and the inline one loses little after a deeper
-     * product ((512, 64, 512) 0.80 before (2048, 64, 2048), 0.76 after).
+     * on A read in place (narrow C): {@link #SPLIT6}, so on every JDK by default. JDK 25 read (512, 64, 512) at
+     * 0.89–0.91 of the peak with the inline form at 256 and 128 bits, but 0.73–0.76 once a product deeper than KC had
+     * run (the recompilation described at SPLIT6); the split form on row tiles ({@link #COPY_ROW_TILES}) reads it at
+     * 0.88–0.91 before and after.
      */
     static final boolean STRIDED_SPLIT6;
     /** Where in the scratch tile the split kernel leaves its raw accumulators (past the fringe's C copy). */
@@ -179,6 +179,22 @@ final class SimdGemm {
      * form where {@link #STRIDED_SPLIT6} is false; and whether it leaves raw accumulators, as for RAW_ACCUMULATORS.
      */
     private static final int STRIDED_KERNEL;
+    /**
+     * Whether a narrow C whose in-place kernel is the split 6×2 one copies each tile's six rows of op(A) (kc floats
+     * each) into a per-thread row tile, {@link #ROW_STRIDE} apart, and runs all of C's column tiles from it with
+     * {@link GemmMicroKernels#kernel6x2rSplit}, rows of tiles outer. Read in place, each broadcast's row is a run-time
+     * stride away and costs two integer operations per row and step (about 37 instructions per 12 FMAs, which
+     * keeps the front end, not the FMA pipes, busy); at a constant stride it is a displacement. The copy reads A
+     * once, where the in-place walk read it once per column tile. GemmBench (512, 64, 512), one JVM running it
+     * before and after (2048, 64, 2048): JDK 17 0.75 → 0.87 at 256 bits, 0.69 → 0.85 at 128, 0.77 → 0.87 with 16
+     * registers ({@code -XX:UseAVX=2}); JDK 25 (against the inline in-place form, after the deep product) 0.76 →
+     * 0.88 and 0.73 → 0.91. The 8×2 and 12×2 tiles (512 bits) keep A in place: their row tiles, 8 or 12 rows of
+     * up to KC floats, do not fit L1 with B's micro-panel ((2048, 64, 2048) 0.84 → 0.75 on JDK 17).
+     * {@code -Dattn4j.gemm.rowTiles=false} turns it off. Same operations on the same values, so the same bits.
+     */
+    static final boolean COPY_ROW_TILES;
+    /** The property that can turn {@link #COPY_ROW_TILES} off. */
+    static final String ROW_TILES_PROPERTY = "attn4j.gemm.rowTiles";
     private static final boolean STRIDED_RAW;
 
     /** The property choosing the A micro-panel layout of the 8×2 and 12×2 tiles: {@code false} for [p][MR]. */
@@ -242,7 +258,7 @@ final class SimdGemm {
         String split = System.getProperty(SPLIT6_PROPERTY);
         boolean chosen = split != null && !split.isBlank();
         SPLIT6 = !chosen || Boolean.parseBoolean(split.trim());
-        STRIDED_SPLIT6 = chosen ? SPLIT6 : Runtime.version().feature() < 25;
+        STRIDED_SPLIT6 = SPLIT6;
         KERNEL = kernel == 2 && SPLIT6 ? SPLIT_6X2 : kernel;
         RAW_ACCUMULATORS = leavesRaw(KERNEL);
         STRIDED_KERNEL = KERNEL == SPLIT_6X2 && !STRIDED_SPLIT6 ? 2 : KERNEL;
@@ -262,6 +278,8 @@ final class SimdGemm {
         ROW_PANELS = (KERNEL == 5 || KERNEL == 6)
                 && (rows == null || rows.isBlank() || Boolean.parseBoolean(rows.trim()));
         ROW_STRIDE = KC + 16;
+        String copy = System.getProperty(ROW_TILES_PROPERTY);
+        COPY_ROW_TILES = STRIDED_KERNEL == SPLIT_6X2 && (copy == null || copy.isBlank() || Boolean.parseBoolean(copy.trim()));
     }
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
@@ -273,6 +291,7 @@ final class SimdGemm {
         float[] nextPackedB = new float[0];
         final float[] tile = new float[2 * MR * NR];
         float[] strip = new float[0];
+        float[] rowTile = new float[0];
 
         float[] packedA(int size) {
             return packedA = VectorWidth.atLeast(packedA, size);
@@ -480,6 +499,25 @@ final class SimdGemm {
                         }
                         int aBlock = aOff + ic * lda + pc;
                         int cBlock = cOff + ic * ldc + jc - shift;
+                        if (COPY_ROW_TILES) {
+                            for (int ir = 0; ir < mc; ir += MR) {
+                                float[] rows = ir < full ? copyRowTile(ws, a, aBlock + ir * lda, lda, kc) : null;
+                                for (int jr = 0; jr < nc; jr += NR) {
+                                    int nr = Math.min(NR, nc - jr);
+                                    if (rows == null) {
+                                        tileOfRows(kc, a, aBlock, lda, ap, full, ir, mc, bp, jr + shift, nr, c, cBlock,
+                                                ldc, alpha, beta, mode, tile);
+                                    } else if (nr == NR) {
+                                        kernelRowTile(kc, rows, bp, (jr + shift) * kc, c, cBlock + ir * ldc + jr + shift, ldc,
+                                                alpha, beta, mode, tile);
+                                    } else {
+                                        fringe(kc, rows, 0, ROW_STRIDE, bp, (jr + shift) * kc, MR, nr, c,
+                                                cBlock + ir * ldc + jr + shift, ldc, alpha, beta, mode, tile);
+                                    }
+                                }
+                            }
+                            continue;
+                        }
                         if (shortDepth) {
                             for (int ir = 0; ir < mc; ir += MR) {
                                 for (int jr = 0; jr < nc; jr += NR) {
@@ -963,6 +1001,28 @@ final class SimdGemm {
                 }
             }
             default -> throw new AssertionError("tile " + MR + "x" + NV + " updates C itself");
+        }
+    }
+
+    /** Copies MR rows of op(A), kc floats each from a[from + r·lda], ROW_STRIDE apart into the thread's row tile. */
+    private static float[] copyRowTile(Workspace ws, float[] a, int from, int lda, int kc) {
+        float[] rows = ws.rowTile = VectorWidth.atLeast(ws.rowTile, MR * ROW_STRIDE);
+        for (int r = 0; r < MR; r++) {
+            System.arraycopy(a, from + r * lda, rows, r * ROW_STRIDE, kc);
+        }
+        return rows;
+    }
+
+    /** The split 6×2 kernel on a row tile from {@link #copyRowTile}, as {@link #kernelStrided} does in place. */
+    private static void kernelRowTile(int kc, float[] rows, float[] bp, int bpOff, float[] c, int cOff, int ldc,
+                                      float alpha, float beta, int mode, float[] scratch) {
+        boolean direct = straightIntoC(true, mode, alpha);
+        float[] acc = direct ? c : scratch;
+        int accOff = direct ? cOff : ACC_OFF;
+        int ars = direct ? ldc : NR;
+        GemmMicroKernels.kernel6x2rSplit(kc, rows, 0, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
+        if (!direct) {
+            GemmMicroKernels.updateTile(scratch, ACC_OFF, MR, NR, c, cOff, ldc, alpha, beta, mode);
         }
     }
 

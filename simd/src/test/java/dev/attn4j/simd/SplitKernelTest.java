@@ -8,11 +8,12 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The two forms of the 6×2 micro-kernel — {@link GemmMicroKernels#kernel6x2} with its C update inline (in place,
- * JDK 25 on) and {@link GemmMicroKernels#kernel6x2Split} plus {@link GemmMicroKernels#updateTile} (packed A on every
- * JDK, in place before JDK 25) — give
- * the same bits, for packed and in-place A, every update mode, and depths across the loop's edge cases. Both
- * are called directly, so this holds on whichever JDK runs it; the GEMM tests cover the form the JDK chooses.
+ * The forms of the 6×2 micro-kernel — {@link GemmMicroKernels#kernel6x2} with its C update inline (with
+ * {@code -Dattn4j.gemm.split6=false}) and {@link GemmMicroKernels#kernel6x2Split} plus {@link
+ * GemmMicroKernels#updateTile} (the default), each for packed A and for A in place, and the split one on rows copied
+ * {@link SimdGemm#ROW_STRIDE} apart ({@link GemmMicroKernels#kernel6x2rSplit}) — give the same bits, for every update
+ * mode and depths across the loop's edge cases. All are called directly, so this holds on whichever JDK runs it;
+ * the GEMM tests cover the form the JDK chooses.
  */
 class SplitKernelTest {
     private static final int L = VectorWidth.LANES;
@@ -21,20 +22,22 @@ class SplitKernelTest {
         GemmMicroKernels.ACCUMULATE};
 
     /**
-     * Below 512 bits the tile is 6×2; its packed form is the split one on every JDK, its in-place form the split one
-     * before JDK 25 and the inline one from 25 on (see {@link SimdGemm#SPLIT6} and {@link SimdGemm#STRIDED_SPLIT6}).
+     * Below 512 bits the tile is 6×2, in its split form on every JDK, for packed A and for a narrow C's rows of A,
+     * which are copied into row tiles (see {@link SimdGemm#SPLIT6} and {@link SimdGemm#COPY_ROW_TILES}).
      */
     @Test
-    void theDefaultTileBelow512BitsIsSixByTwoSplitOnPackedAAndBefore25InPlace() {
+    void theDefaultTileBelow512BitsIsSixByTwoSplitWithRowTilesForNarrowC() {
         int feature = Runtime.version().feature();
         int[] t = SimdGemm.chooseTile(null, 256, feature);
         assertEquals(6, t[0]);
         assertEquals(2, t[1]);
         if (System.getProperty(SimdGemm.SPLIT6_PROPERTY) == null && SimdGemm.MR == 6) {
             assertTrue(SimdGemm.SPLIT6, "split form on packed A, JDK " + feature);
-            assertEquals(feature < 25, SimdGemm.STRIDED_SPLIT6, "split form on A in place, JDK " + feature);
+            assertTrue(SimdGemm.STRIDED_SPLIT6, "split form on A in place, JDK " + feature);
+            assertEquals(System.getProperty(SimdGemm.ROW_TILES_PROPERTY) == null, SimdGemm.COPY_ROW_TILES,
+                    "row tiles for a narrow C, JDK " + feature);
             String d = SimdGemm.describe();
-            assertTrue(d.contains(feature < 25 ? ", split)" : ", split on packed A)"), d);
+            assertTrue(d.contains(", split)"), d);
         }
     }
 
@@ -83,6 +86,36 @@ class SplitKernelTest {
                 GemmMicroKernels.kernel6x2sSplit(kc, a, aOff, rs, bp, 0, split, 0, ldc, mode, acc, 0, NR);
                 GemmMicroKernels.updateTile(acc, 0, 6, NR, split, 0, ldc, alpha, beta, mode);
                 assertArrayEquals(inline, split, "kc = " + kc + ", mode = " + mode);
+            }
+        }
+    }
+
+    /** The split kernel on rows ROW_STRIDE apart gives the bits of the in-place split kernel (and so of the inline one). */
+    @Test
+    void rowTileFormGivesTheSameBitsAsInPlace() {
+        SplittableRandom rnd = new SplittableRandom(8);
+        int row = SimdGemm.ROW_STRIDE;
+        for (int kc : new int[] {1, 3, 64, 200, SimdGemm.KC}) {
+            for (int mode : MODES) {
+                int rs = kc + rnd.nextInt(40);
+                float[] a = random(rnd, 6 * rs);
+                float[] rows = new float[6 * row];
+                for (int r = 0; r < 6; r++) {
+                    System.arraycopy(a, r * rs, rows, r * row, kc);
+                }
+                float[] bp = random(rnd, NR * kc);
+                int ldc = NR + 1;
+                float[] c0 = random(rnd, 6 * ldc);
+                float alpha = -1.5f;
+                float beta = mode == GemmMicroKernels.FIRST_BETA ? 0.5f : 0f;
+                float[] inPlace = c0.clone();
+                float[] rowTile = c0.clone();
+                float[] acc = new float[6 * NR];
+                GemmMicroKernels.kernel6x2sSplit(kc, a, 0, rs, bp, 0, inPlace, 0, ldc, mode, acc, 0, NR);
+                GemmMicroKernels.updateTile(acc, 0, 6, NR, inPlace, 0, ldc, alpha, beta, mode);
+                GemmMicroKernels.kernel6x2rSplit(kc, rows, 0, bp, 0, rowTile, 0, ldc, mode, acc, 0, NR);
+                GemmMicroKernels.updateTile(acc, 0, 6, NR, rowTile, 0, ldc, alpha, beta, mode);
+                assertArrayEquals(inPlace, rowTile, "kc = " + kc + ", mode = " + mode);
             }
         }
     }
