@@ -201,10 +201,13 @@ final class SimdGemm {
     static final String ROW_PANELS_PROPERTY = "attn4j.gemm.rowPanels";
     /**
      * Whether A micro-panels are packed as rows, element (r, p) at {@code r·ROW_STRIDE + p}, for the row-form
-     * micro-kernels ({@link GemmMicroKernels#kernel8x2r}, {@link GemmMicroKernels#kernel12x2r}), instead of
-     * depth steps of MR floats: the default for the 8×2 and 12×2 tiles. Packing a row-major op(A) is then a
-     * copy of each row (the [p][MR] layout is a transpose, 0.3–0.7 ns per float here, which was 4% of GEMM
-     * 1024³ and 10% of (512, 512, 64) NT); same operations on the same values, so the same bits.
+     * micro-kernels ({@link GemmMicroKernels#kernel6x2rSplit}, {@link GemmMicroKernels#kernel8x2r}, {@link
+     * GemmMicroKernels#kernel12x2r}), instead of depth steps of MR floats: the default for the split 6×2, 8×2 and 12×2
+     * tiles. Packing a row-major op(A) is then a copy of each row (the [p][MR] layout is a transpose, 0.3–0.7 ns per
+     * float here, which was 4% of GEMM 1024³ and 10% of (512, 512, 64) NT); same operations on the same values, so
+     * the same bits. For the 6×2 tile (256 and 128 bits), GemmBench at 256 bits, row panels against depth steps,
+     * separate JVMs (Zen 4): JDK 17 256³ 0.847 → 0.873, 257³ 0.785 → 0.846, 1023³ 0.880 → 0.892, (2048, 2048, 64) NT
+     * 0.822 → 0.846; JDK 25 256³ 0.845 → 0.904, 257³ 0.796 → 0.844, 1023³ 0.892 → 0.912.
      */
     static final boolean ROW_PANELS;
     /**
@@ -275,7 +278,7 @@ final class SimdGemm {
         MC = Math.max(MR, (256 * 1024 / (4 * KC)) / MR * MR);
         NC = Math.max(NR, (4 * 1024 * 1024 / (4 * KC)) / NR * NR);
         String rows = System.getProperty(ROW_PANELS_PROPERTY);
-        ROW_PANELS = (KERNEL == 5 || KERNEL == 6)
+        ROW_PANELS = (KERNEL == 5 || KERNEL == 6 || KERNEL == SPLIT_6X2)
                 && (rows == null || rows.isBlank() || Boolean.parseBoolean(rows.trim()));
         ROW_STRIDE = KC + 16;
         String copy = System.getProperty(ROW_TILES_PROPERTY);
@@ -889,7 +892,7 @@ final class SimdGemm {
      * GemmMicroKernels#kernel8x1r}, {@link GemmMicroKernels#kernel12x1r}): the row-panel tiles, where the
      * two-vector kernel would spend half its FMAs on padding columns.
      */
-    static final boolean ONE_VECTOR_FRINGE = ROW_PANELS && NV == 2;
+    static final boolean ONE_VECTOR_FRINGE = ROW_PANELS && NV == 2 && MR != 6;
 
     /**
      * The first L columns of an MR×NR tile held in the scratch tile (rows NR apart, C's values copied in unless β = 0
@@ -912,29 +915,36 @@ final class SimdGemm {
     }
 
     /**
-     * Whether column fringes of at most L columns in the packed blocks run two 8-row panels at a time ({@link
-     * GemmMicroKernels#kernel16x1r}): the 8×2 row-panel tile (JDK 17 at 512 bits), whose one-vector form has only
-     * 8 accumulator chains, as many as the FMA latency times the pipes; it ran 256 rows of a one-column fringe at
+     * Whether column fringes of at most L columns in the packed blocks run two row panels at a time: two 8-row
+     * panels of the 8×2 tile (JDK 17 at 512 bits, {@link GemmMicroKernels#kernel16x1r}), or two 6-row panels of
+     * the 6×2 tile ({@link GemmMicroKernels#kernel12x1r}). A one-vector form of either has only 8 or 6 accumulator
+     * chains, no more than the FMA latency times the pipes; the 8-row one ran 256 rows of a one-column fringe at
      * about half the full tile's rate (GemmBench, JDK 17 on Zen 5: (256, 256, 256) 0.886 of the peak,
-     * (256, 257, 256) 0.790, where padding alone costs 6%).
+     * (256, 257, 256) 0.790, where padding alone costs 6%), and the 6×2 tile ran its one-column fringe as a whole
+     * tile, 2L columns. 257³ at 256 bits, A/B in one JVM (Zen 4, both orders), two 6-row panels against the whole
+     * tile (with A then packed in depth steps): JDK 17 0.972-0.985× the time, JDK 25 0.983-0.990×.
      */
-    static final boolean SIXTEEN_ROW_FRINGE = ONE_VECTOR_FRINGE && MR == 8;
+    static final boolean SIXTEEN_ROW_FRINGE = ONE_VECTOR_FRINGE && MR == 8 || ROW_PANELS && KERNEL == SPLIT_6X2;
 
     /**
-     * Deepest block the sixteen-row fringe takes: 16 rows of 512 floats are 32 KiB, within L1d. At kc = 1000 (64 KiB
+     * Deepest block the two-panel fringe takes: 16 rows of 512 floats are 32 KiB, within L1d. At kc = 1000 (64 KiB
      * of A per tile) it ran 1000³ at 0.93-0.96× the speed of the 8-row form (A/B in one JVM, JDK 17, Zen 5), with
      * this limit 0.99-1.01×.
      */
     static final int SIXTEEN_ROW_MAX_KC = 512;
 
     /**
-     * The 16×nr column-fringe tile at ci (nr ≤ L) of two 8-row panels from apOff: raw accumulators into the
+     * The (2·MR)×nr column-fringe tile at ci (nr ≤ L) of two row panels from apOff: raw accumulators into the
      * scratch tile, then each of the valid elements updated as {@link GemmMicroKernels#updateTile} would (the
      * same floats, see {@link GemmMicroKernels#update}), C not read on a first block with β = 0.
      */
     private static void sixteenRows(int kc, float[] ap, int apOff, float[] bp, int bpOff, int nr, float[] c, int ci,
                                     int ldc, float alpha, float beta, int mode, float[] scratch) {
-        GemmMicroKernels.kernel16x1r(kc, ap, apOff, bp, bpOff, scratch, 0, L);
+        if (MR == 6) {
+            GemmMicroKernels.kernel12x1r(kc, ap, apOff, bp, bpOff, scratch, 0, L);
+        } else {
+            GemmMicroKernels.kernel16x1r(kc, ap, apOff, bp, bpOff, scratch, 0, L);
+        }
         for (int r = 0; r < 2 * MR; r++) {
             int row = ci + r * ldc;
             for (int j = 0; j < nr; j++) {
@@ -985,7 +995,13 @@ final class SimdGemm {
     private static void rawKernel(int kc, float[] ap, int apOff, float[] bp, int bpOff, float[] c, int cOff, int ldc,
                                   int mode, float[] acc, int accOff, int ars) {
         switch (KERNEL) {
-            case SPLIT_6X2 -> GemmMicroKernels.kernel6x2Split(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
+            case SPLIT_6X2 -> {
+                if (ROW_PANELS) {
+                    GemmMicroKernels.kernel6x2rSplit(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
+                } else {
+                    GemmMicroKernels.kernel6x2Split(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
+                }
+            }
             case 6 -> {
                 if (ROW_PANELS) {
                     GemmMicroKernels.kernel12x2r(kc, ap, apOff, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);

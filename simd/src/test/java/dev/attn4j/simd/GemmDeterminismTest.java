@@ -75,16 +75,20 @@ class GemmDeterminismTest {
             }
         }
         assertTrue(directInPanels && packedWhole, "both paths must be compared");
-        // with the row-panel tiles (512 bits), panels of at most L columns take the one-vector fringe kernel
-        assertEquals(SimdGemm.ROW_PANELS, SimdGemm.ONE_VECTOR_FRINGE, "one-vector column fringes");
+        // with the 8×2 and 12×2 row-panel tiles (512 bits), panels of at most L columns take the one-vector fringe
+        // kernel; the 6×2 one runs two panels' first vectors together (SIXTEEN_ROW_FRINGE) or its whole tile
+        assertEquals(SimdGemm.ROW_PANELS && SimdGemm.MR != 6, SimdGemm.ONE_VECTOR_FRINGE, "one-vector column fringes");
         // with the 12-row tile, row fringes of up to 8 rows (20 = 12 + 8, 44 = 3·12 + 8, panels of 1-8 rows) take
         // the 8×2 kernel
         assertEquals(SimdGemm.MR == 12 && SimdGemm.ROW_PANELS, SimdGemm.EIGHT_ROW_FRINGE, "eight-row fringes");
-        // with the 8-row tile, column fringes of at most L columns (70, 75 and 66 columns: 6, 11 and 2 past the
-        // last whole tile) run two row panels at a time in the whole call, one panel or the strided form in panels
-        assertEquals(SimdGemm.MR == 8 && SimdGemm.ROW_PANELS, SimdGemm.SIXTEEN_ROW_FRINGE, "sixteen-row fringes");
-        // with both row-panel tiles, row fringes of at most 4 rows (300 = 37·8 + 4 and 129 = 16·8 + 1 at MR = 8;
-        // 37 = 3·12 + 1 and 61 = 5·12 + 1 at MR = 12; panels of 1 and 3 rows) take the 4×2 kernel
+        // with the 8-row and 6-row tiles, column fringes of at most L columns (70, 75 and 66 columns: 6, 11 and 2
+        // past the last whole tile at L = 16, 6, 11 and 2 at L = 8) run two row panels at a time in the whole call,
+        // one panel or the strided form in panels
+        assertEquals((SimdGemm.MR == 8 || SimdGemm.MR == 6) && SimdGemm.ROW_PANELS, SimdGemm.SIXTEEN_ROW_FRINGE,
+                "two-panel fringes");
+        // with the row-panel tiles, row fringes of at most 4 rows (300 = 37·8 + 4 and 129 = 16·8 + 1 at MR = 8;
+        // 37 = 3·12 + 1 and 61 = 5·12 + 1 at MR = 12; 129 = 21·6 + 3 and 37 = 6·6 + 1 at MR = 6; panels of 1 and 3
+        // rows) take the 4×2 kernel
         assertEquals(SimdGemm.ROW_PANELS, SimdGemm.FOUR_ROW_FRINGE, "four-row fringes");
     }
 

@@ -36,8 +36,12 @@ class SplitKernelTest {
             assertTrue(SimdGemm.STRIDED_SPLIT6, "split form on A in place, JDK " + feature);
             assertEquals(System.getProperty(SimdGemm.ROW_TILES_PROPERTY) == null, SimdGemm.COPY_ROW_TILES,
                     "row tiles for a narrow C, JDK " + feature);
-            String d = SimdGemm.describe();
-            assertTrue(d.contains(", split)"), d);
+            if (System.getProperty(SimdGemm.ROW_PANELS_PROPERTY) == null) {
+                assertTrue(SimdGemm.ROW_PANELS, "A packed as rows for kernel6x2rSplit, JDK " + feature);
+                assertTrue(SimdGemm.SIXTEEN_ROW_FRINGE, "two panels' first vectors on column fringes, JDK " + feature);
+                String d = SimdGemm.describe();
+                assertTrue(d.contains(", split, A in row panels)"), d);
+            }
         }
     }
 
