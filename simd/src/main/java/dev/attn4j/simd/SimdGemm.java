@@ -181,8 +181,9 @@ final class SimdGemm {
     private static final int STRIDED_KERNEL;
     /**
      * Whether a narrow C whose in-place kernel is the split 6×2 one copies each tile's six rows of op(A) (kc floats
-     * each) into a per-thread row tile, {@link #ROW_STRIDE} apart, and runs all of C's column tiles from it with
-     * {@link GemmMicroKernels#kernel6x2rSplit}, rows of tiles outer. Read in place, each broadcast's row is a run-time
+     * each) into a per-thread row tile, {@link #ROW_STRIDE} apart (one micro-panel of {@link #ROW_PANELS}, so only
+     * with that layout), and runs all of C's column tiles from it as packed A ({@link
+     * GemmMicroKernels#kernel6x2rSplit}), rows of tiles outer. Read in place, each broadcast's row is a run-time
      * stride away and costs two integer operations per row and step (about 37 instructions per 12 FMAs, which
      * keeps the front end, not the FMA pipes, busy); at a constant stride it is a displacement. The copy reads A
      * once, where the in-place walk read it once per column tile. GemmBench (512, 64, 512), one JVM running it
@@ -282,7 +283,7 @@ final class SimdGemm {
                 && (rows == null || rows.isBlank() || Boolean.parseBoolean(rows.trim()));
         ROW_STRIDE = KC + 16;
         String copy = System.getProperty(ROW_TILES_PROPERTY);
-        COPY_ROW_TILES = STRIDED_KERNEL == SPLIT_6X2 && (copy == null || copy.isBlank() || Boolean.parseBoolean(copy.trim()));
+        COPY_ROW_TILES = STRIDED_KERNEL == SPLIT_6X2 && ROW_PANELS && (copy == null || copy.isBlank() || Boolean.parseBoolean(copy.trim()));
     }
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
@@ -503,6 +504,7 @@ final class SimdGemm {
                         int aBlock = aOff + ic * lda + pc;
                         int cBlock = cOff + ic * ldc + jc - shift;
                         if (COPY_ROW_TILES) {
+                            // each full tile's rows copied into a row panel of their own (see COPY_ROW_TILES)
                             for (int ir = 0; ir < mc; ir += MR) {
                                 float[] rows = ir < full ? copyRowTile(ws, a, aBlock + ir * lda, lda, kc) : null;
                                 for (int jr = 0; jr < nc; jr += NR) {
@@ -510,12 +512,9 @@ final class SimdGemm {
                                     if (rows == null) {
                                         tileOfRows(kc, a, aBlock, lda, ap, full, ir, mc, bp, jr + shift, nr, c, cBlock,
                                                 ldc, alpha, beta, mode, tile);
-                                    } else if (nr == NR) {
-                                        kernelRowTile(kc, rows, bp, (jr + shift) * kc, c, cBlock + ir * ldc + jr + shift, ldc,
-                                                alpha, beta, mode, tile);
                                     } else {
-                                        fringe(kc, rows, 0, ROW_STRIDE, bp, (jr + shift) * kc, MR, nr, c,
-                                                cBlock + ir * ldc + jr + shift, ldc, alpha, beta, mode, tile);
+                                        tile(kc, rows, 0, bp, jr + shift, MR, nr, c, cBlock + ir * ldc + jr + shift,
+                                                ldc, alpha, beta, mode, tile);
                                     }
                                 }
                             }
@@ -1020,26 +1019,16 @@ final class SimdGemm {
         }
     }
 
-    /** Copies MR rows of op(A), kc floats each from a[from + r·lda], ROW_STRIDE apart into the thread's row tile. */
+    /**
+     * Copies MR rows of op(A), kc floats each from a[from + r·lda], ROW_STRIDE apart into the thread's row tile: one
+     * micro-panel of the {@link #ROW_PANELS} layout, which {@link #tile} then serves as packed A.
+     */
     private static float[] copyRowTile(Workspace ws, float[] a, int from, int lda, int kc) {
         float[] rows = ws.rowTile = VectorWidth.atLeast(ws.rowTile, MR * ROW_STRIDE);
         for (int r = 0; r < MR; r++) {
             System.arraycopy(a, from + r * lda, rows, r * ROW_STRIDE, kc);
         }
         return rows;
-    }
-
-    /** The split 6×2 kernel on a row tile from {@link #copyRowTile}, as {@link #kernelStrided} does in place. */
-    private static void kernelRowTile(int kc, float[] rows, float[] bp, int bpOff, float[] c, int cOff, int ldc,
-                                      float alpha, float beta, int mode, float[] scratch) {
-        boolean direct = straightIntoC(true, mode, alpha);
-        float[] acc = direct ? c : scratch;
-        int accOff = direct ? cOff : ACC_OFF;
-        int ars = direct ? ldc : NR;
-        GemmMicroKernels.kernel6x2rSplit(kc, rows, 0, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
-        if (!direct) {
-            GemmMicroKernels.updateTile(scratch, ACC_OFF, MR, NR, c, cOff, ldc, alpha, beta, mode);
-        }
     }
 
     /** {@link #kernel} with A read in place: element (r, p) of the tile's rows at {@code a[aBase + r·rs + p]}. */
@@ -1250,39 +1239,7 @@ final class SimdGemm {
                     for (; p + 7 < pc + kc; p += 8) {
                         eightRows(a, aOff + i * aRow + p * aCol, aCol, b, bOff + p * ldb + jc, ldb, acc, w, bound);
                     }
-                    // then four rows per pass, then one
-                    for (; p + 3 < pc + kc; p += 4) {
-                        float a0 = a[aOff + i * aRow + p * aCol];
-                        float a1 = a[aOff + i * aRow + (p + 1) * aCol];
-                        float a2 = a[aOff + i * aRow + (p + 2) * aCol];
-                        float a3 = a[aOff + i * aRow + (p + 3) * aCol];
-                        FloatVector av0 = VD.cast(FloatVector.broadcast(SD, a0));
-                        FloatVector av1 = VD.cast(FloatVector.broadcast(SD, a1));
-                        FloatVector av2 = VD.cast(FloatVector.broadcast(SD, a2));
-                        FloatVector av3 = VD.cast(FloatVector.broadcast(SD, a3));
-                        int b0 = bOff + p * ldb + jc;
-                        int b1 = b0 + ldb;
-                        int b2 = b1 + ldb;
-                        int b3 = b2 + ldb;
-                        int j = 0;
-                        for (; j < bound; j += LD) {
-                            FloatVector s = VD.cast(FloatVector.fromArray(SD, acc, j));
-                            s = VD.cast(av0).fma(VD.cast(FloatVector.fromArray(SD, b, b0 + j)), s);
-                            s = VD.cast(av1).fma(VD.cast(FloatVector.fromArray(SD, b, b1 + j)), s);
-                            s = VD.cast(av2).fma(VD.cast(FloatVector.fromArray(SD, b, b2 + j)), s);
-                            s = VD.cast(av3).fma(VD.cast(FloatVector.fromArray(SD, b, b3 + j)), s);
-                            VD.cast(s).intoArray(acc, j);
-                        }
-                        // scalar tail
-                        for (; j < w; j++) {
-                            float s = acc[j];
-                            s = Math.fma(a0, b[b0 + j], s);
-                            s = Math.fma(a1, b[b1 + j], s);
-                            s = Math.fma(a2, b[b2 + j], s);
-                            s = Math.fma(a3, b[b3 + j], s);
-                            acc[j] = s;
-                        }
-                    }
+                    // then the last rows (fewer than eight) one per pass
                     for (; p < pc + kc; p++) {
                         float aip = a[aOff + i * aRow + p * aCol];
                         FloatVector av = VD.cast(FloatVector.broadcast(SD, aip));
