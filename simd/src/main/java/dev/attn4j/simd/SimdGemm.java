@@ -208,7 +208,10 @@ final class SimdGemm {
      * float here, which was 4% of GEMM 1024³ and 10% of (512, 512, 64) NT); same operations on the same values, so
      * the same bits. For the 6×2 tile (256 and 128 bits), GemmBench at 256 bits, row panels against depth steps,
      * separate JVMs (Zen 4): JDK 17 256³ 0.847 → 0.873, 257³ 0.785 → 0.846, 1023³ 0.880 → 0.892, (2048, 2048, 64) NT
-     * 0.822 → 0.846; JDK 25 256³ 0.845 → 0.904, 257³ 0.796 → 0.844, 1023³ 0.892 → 0.912.
+     * 0.822 → 0.846; JDK 25 256³ 0.845 → 0.904, 257³ 0.796 → 0.844, 1023³ 0.892 → 0.912; A/B in one JVM (JDK 17,
+     * both orders) 257³ 0.94–0.96× the time. At 128 bits the same A/B reads 257³ 0.99×, 1024³ 1.02×, 2048³ NT
+     * 1.03–1.04×, (2048, 2048, 64) NT 0.99–1.03×: kept there too, as the narrow-C row tiles ({@link
+     * #COPY_ROW_TILES}: (512, 64, 512) 0.69 → 0.85 at 128 bits) are micro-panels of this layout.
      */
     static final boolean ROW_PANELS;
     /**
