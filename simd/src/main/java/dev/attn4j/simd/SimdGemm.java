@@ -181,9 +181,9 @@ final class SimdGemm {
     private static final int STRIDED_KERNEL;
     /**
      * Whether a narrow C whose in-place kernel is the split 6×2 one copies each tile's six rows of op(A) (kc floats
-     * each) into a per-thread row tile, {@link #ROW_STRIDE} apart (one micro-panel of {@link #ROW_PANELS}, so only
-     * with that layout), and runs all of C's column tiles from it as packed A ({@link
-     * GemmMicroKernels#kernel6x2rSplit}), rows of tiles outer. Read in place, each broadcast's row is a run-time
+     * each) into a per-thread row tile, {@link #ROW_STRIDE} apart, and runs all of C's column tiles from it with
+     * {@link GemmMicroKernels#kernel6x2rSplit} (column fringes with the in-place form at that stride), rows of tiles
+     * outer. Read in place, each broadcast's row is a run-time
      * stride away and costs two integer operations per row and step (about 37 instructions per 12 FMAs, which
      * keeps the front end, not the FMA pipes, busy); at a constant stride it is a displacement. The copy reads A
      * once, where the in-place walk read it once per column tile. GemmBench (512, 64, 512), one JVM running it
@@ -206,12 +206,12 @@ final class SimdGemm {
      * GemmMicroKernels#kernel12x2r}), instead of depth steps of MR floats: the default for the split 6×2, 8×2 and 12×2
      * tiles. Packing a row-major op(A) is then a copy of each row (the [p][MR] layout is a transpose, 0.3–0.7 ns per
      * float here, which was 4% of GEMM 1024³ and 10% of (512, 512, 64) NT); same operations on the same values, so
-     * the same bits. For the 6×2 tile (256 and 128 bits), GemmBench at 256 bits, row panels against depth steps,
+     * the same bits. For the 6×2 tile at 256 bits (not 128, below), GemmBench, row panels against depth steps,
      * separate JVMs (Zen 4): JDK 17 256³ 0.847 → 0.873, 257³ 0.785 → 0.846, 1023³ 0.880 → 0.892, (2048, 2048, 64) NT
      * 0.822 → 0.846; JDK 25 256³ 0.845 → 0.904, 257³ 0.796 → 0.844, 1023³ 0.892 → 0.912; A/B in one JVM (JDK 17,
-     * both orders) 257³ 0.94–0.96× the time. At 128 bits the same A/B reads 257³ 0.99×, 1024³ 1.02×, 2048³ NT
-     * 1.03–1.04×, (2048, 2048, 64) NT 0.99–1.03×: kept there too, as the narrow-C row tiles ({@link
-     * #COPY_ROW_TILES}: (512, 64, 512) 0.69 → 0.85 at 128 bits) are micro-panels of this layout.
+     * both orders) 257³ 0.94–0.96× the time. At 128 bits (L = 4) the same A/B read 257³ 0.99×, 1024³ 1.02×, 2048³ NT
+     * 1.03–1.04×, (2048, 2048, 64) NT 0.99–1.03×, and GemmBench (2048, 2048, 64) NT / (512, 512, 64) NT 0.816 /
+     * 0.795 against 0.839 / 0.814 with depth steps (JDK 17): there the 6×2 tile keeps the [p][8] layout.
      */
     static final boolean ROW_PANELS;
     /**
@@ -282,11 +282,11 @@ final class SimdGemm {
         MC = Math.max(MR, (256 * 1024 / (4 * KC)) / MR * MR);
         NC = Math.max(NR, (4 * 1024 * 1024 / (4 * KC)) / NR * NR);
         String rows = System.getProperty(ROW_PANELS_PROPERTY);
-        ROW_PANELS = (KERNEL == 5 || KERNEL == 6 || KERNEL == SPLIT_6X2)
+        ROW_PANELS = (KERNEL == 5 || KERNEL == 6 || KERNEL == SPLIT_6X2 && L >= 8)
                 && (rows == null || rows.isBlank() || Boolean.parseBoolean(rows.trim()));
         ROW_STRIDE = KC + 16;
         String copy = System.getProperty(ROW_TILES_PROPERTY);
-        COPY_ROW_TILES = STRIDED_KERNEL == SPLIT_6X2 && ROW_PANELS && (copy == null || copy.isBlank() || Boolean.parseBoolean(copy.trim()));
+        COPY_ROW_TILES = STRIDED_KERNEL == SPLIT_6X2 && (copy == null || copy.isBlank() || Boolean.parseBoolean(copy.trim()));
     }
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
@@ -507,7 +507,6 @@ final class SimdGemm {
                         int aBlock = aOff + ic * lda + pc;
                         int cBlock = cOff + ic * ldc + jc - shift;
                         if (COPY_ROW_TILES) {
-                            // each full tile's rows copied into a row panel of their own (see COPY_ROW_TILES)
                             for (int ir = 0; ir < mc; ir += MR) {
                                 float[] rows = ir < full ? copyRowTile(ws, a, aBlock + ir * lda, lda, kc) : null;
                                 for (int jr = 0; jr < nc; jr += NR) {
@@ -515,9 +514,12 @@ final class SimdGemm {
                                     if (rows == null) {
                                         tileOfRows(kc, a, aBlock, lda, ap, full, ir, mc, bp, jr + shift, nr, c, cBlock,
                                                 ldc, alpha, beta, mode, tile);
+                                    } else if (nr == NR) {
+                                        kernelRowTile(kc, rows, bp, (jr + shift) * kc, c, cBlock + ir * ldc + jr + shift, ldc,
+                                                alpha, beta, mode, tile);
                                     } else {
-                                        tile(kc, rows, 0, bp, jr + shift, MR, nr, c, cBlock + ir * ldc + jr + shift,
-                                                ldc, alpha, beta, mode, tile);
+                                        fringe(kc, rows, 0, ROW_STRIDE, bp, (jr + shift) * kc, MR, nr, c,
+                                                cBlock + ir * ldc + jr + shift, ldc, alpha, beta, mode, tile);
                                     }
                                 }
                             }
@@ -1022,16 +1024,26 @@ final class SimdGemm {
         }
     }
 
-    /**
-     * Copies MR rows of op(A), kc floats each from a[from + r·lda], ROW_STRIDE apart into the thread's row tile: one
-     * micro-panel of the {@link #ROW_PANELS} layout, which {@link #tile} then serves as packed A.
-     */
+    /** Copies MR rows of op(A), kc floats each from a[from + r·lda], ROW_STRIDE apart into the thread's row tile. */
     private static float[] copyRowTile(Workspace ws, float[] a, int from, int lda, int kc) {
         float[] rows = ws.rowTile = VectorWidth.atLeast(ws.rowTile, MR * ROW_STRIDE);
         for (int r = 0; r < MR; r++) {
             System.arraycopy(a, from + r * lda, rows, r * ROW_STRIDE, kc);
         }
         return rows;
+    }
+
+    /** The split 6×2 kernel on a row tile from {@link #copyRowTile}, as {@link #kernelStrided} does in place. */
+    private static void kernelRowTile(int kc, float[] rows, float[] bp, int bpOff, float[] c, int cOff, int ldc,
+                                      float alpha, float beta, int mode, float[] scratch) {
+        boolean direct = straightIntoC(true, mode, alpha);
+        float[] acc = direct ? c : scratch;
+        int accOff = direct ? cOff : ACC_OFF;
+        int ars = direct ? ldc : NR;
+        GemmMicroKernels.kernel6x2rSplit(kc, rows, 0, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
+        if (!direct) {
+            GemmMicroKernels.updateTile(scratch, ACC_OFF, MR, NR, c, cOff, ldc, alpha, beta, mode);
+        }
     }
 
     /** {@link #kernel} with A read in place: element (r, p) of the tile's rows at {@code a[aBase + r·rs + p]}. */
