@@ -156,17 +156,12 @@ final class SimdGemm {
      * with {@code -XX:MaxVectorSize=32}) 512³ read 0.87 of the peak before a 2048³ product and 0.72 after it (2048³
      * itself 0.72), 257³ 0.79 and 0.66; with the split form, which leaves raw accumulators for {@link
      * GemmMicroKernels#updateTile} and has no mode branch, 0.90 / 0.79 before and 0.88 / 0.78 after (2048³ 0.91), and
-     * the same at 128 bits (2048³ 0.72 against 0.91).
+     * the same at 128 bits (2048³ 0.72 against 0.91). The same form serves A read in place ({@link
+     * GemmMicroKernels#kernel6x2sSplit}, and a narrow C's row tiles, {@link #COPY_ROW_TILES}): JDK 25 read (512, 64,
+     * 512) at 0.89–0.91 of the peak with the inline in-place form at 256 and 128 bits, but 0.73–0.76 once a product
+     * deeper than KC had run; the split form on row tiles reads it at 0.88–0.91 before and after.
      */
     static final boolean SPLIT6;
-    /**
-     * Whether the 6×2 tile runs {@link GemmMicroKernels#kernel6x2sSplit} rather than {@link GemmMicroKernels#kernel6x2s}
-     * on A read in place (narrow C): {@link #SPLIT6}, so on every JDK by default. JDK 25 read (512, 64, 512) at
-     * 0.89–0.91 of the peak with the inline form at 256 and 128 bits, but 0.73–0.76 once a product deeper than KC had
-     * run (the recompilation described at SPLIT6); the split form on row tiles ({@link #COPY_ROW_TILES}) reads it at
-     * 0.88–0.91 before and after.
-     */
-    static final boolean STRIDED_SPLIT6;
     /** Where in the scratch tile the split kernel leaves its raw accumulators (past the fringe's C copy). */
     private static final int ACC_OFF;
     /**
@@ -175,14 +170,9 @@ final class SimdGemm {
      */
     private static final boolean RAW_ACCUMULATORS;
     /**
-     * The micro-kernel where A is read in place ({@link #kernelStrided}): {@link #KERNEL}, but the 6×2 tile's inline
-     * form where {@link #STRIDED_SPLIT6} is false; and whether it leaves raw accumulators, as for RAW_ACCUMULATORS.
-     */
-    private static final int STRIDED_KERNEL;
-    /**
-     * Whether a narrow C whose in-place kernel is the split 6×2 one copies each tile's six rows of op(A) (kc floats
+     * Whether a narrow C on the split 6×2 tile copies each tile's six rows of op(A) (kc floats
      * each) into a per-thread row tile, {@link #ROW_STRIDE} apart, and runs all of C's column tiles from it with
-     * {@link GemmMicroKernels#kernel6x2rSplit} (column fringes with the in-place form at that stride), rows of tiles
+     * {@link GemmMicroKernels#kernel6x2rSplit} ({@link #kernelStrided} takes it at that stride), rows of tiles
      * outer. Read in place, each broadcast's row is a run-time
      * stride away and costs two integer operations per row and step (about 37 instructions per 12 FMAs, which
      * keeps the front end, not the FMA pipes, busy); at a constant stride it is a displacement. The copy reads A
@@ -196,7 +186,6 @@ final class SimdGemm {
     static final boolean COPY_ROW_TILES;
     /** The property that can turn {@link #COPY_ROW_TILES} off. */
     static final String ROW_TILES_PROPERTY = "attn4j.gemm.rowTiles";
-    private static final boolean STRIDED_RAW;
 
     /** The property choosing the A micro-panel layout of the 8×2 and 12×2 tiles: {@code false} for [p][MR]. */
     static final String ROW_PANELS_PROPERTY = "attn4j.gemm.rowPanels";
@@ -265,11 +254,8 @@ final class SimdGemm {
         String split = System.getProperty(SPLIT6_PROPERTY);
         boolean chosen = split != null && !split.isBlank();
         SPLIT6 = !chosen || Boolean.parseBoolean(split.trim());
-        STRIDED_SPLIT6 = SPLIT6;
         KERNEL = kernel == 2 && SPLIT6 ? SPLIT_6X2 : kernel;
         RAW_ACCUMULATORS = leavesRaw(KERNEL);
-        STRIDED_KERNEL = KERNEL == SPLIT_6X2 && !STRIDED_SPLIT6 ? 2 : KERNEL;
-        STRIDED_RAW = leavesRaw(STRIDED_KERNEL);
         MR = tile[0];
         NV = tile[1];
         NR = NV * L;
@@ -286,7 +272,7 @@ final class SimdGemm {
                 && (rows == null || rows.isBlank() || Boolean.parseBoolean(rows.trim()));
         ROW_STRIDE = KC + 16;
         String copy = System.getProperty(ROW_TILES_PROPERTY);
-        COPY_ROW_TILES = STRIDED_KERNEL == SPLIT_6X2 && (copy == null || copy.isBlank() || Boolean.parseBoolean(copy.trim()));
+        COPY_ROW_TILES = KERNEL == SPLIT_6X2 && (copy == null || copy.isBlank() || Boolean.parseBoolean(copy.trim()));
     }
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
@@ -351,7 +337,7 @@ final class SimdGemm {
     /** A one-line description of the tile and blocks, for logs and benchmark reports. */
     static String describe() {
         return "tile " + MR + "x" + NR + " (" + MR + "x" + NV + " vectors of " + L
-                + (KERNEL == SPLIT_6X2 ? (STRIDED_KERNEL == SPLIT_6X2 ? ", split" : ", split on packed A") : "")
+                + (KERNEL == SPLIT_6X2 ? ", split" : "")
                 + (ROW_PANELS ? ", A in row panels" : "") + "), KC=" + KC + ", MC=" + MC + ", NC=" + NC
                 + (SD != S ? ", direct path on " + SD.vectorBitSize() + "-bit vectors" : "");
     }
@@ -506,30 +492,20 @@ final class SimdGemm {
                         }
                         int aBlock = aOff + ic * lda + pc;
                         int cBlock = cOff + ic * ldc + jc - shift;
-                        if (COPY_ROW_TILES) {
+                        if (shortDepth || COPY_ROW_TILES) {
                             for (int ir = 0; ir < mc; ir += MR) {
-                                float[] rows = ir < full ? copyRowTile(ws, a, aBlock + ir * lda, lda, kc) : null;
+                                // a full tile's rows copied into a row tile (see COPY_ROW_TILES), read from there
+                                float[] rows = COPY_ROW_TILES && ir < full ? copyRowTile(ws, a, aBlock + ir * lda, lda, kc)
+                                        : null;
                                 for (int jr = 0; jr < nc; jr += NR) {
                                     int nr = Math.min(NR, nc - jr);
-                                    if (rows == null) {
+                                    if (rows != null) {
+                                        tileInPlaceA(kc, rows, 0, ROW_STRIDE, bp, jr + shift, nr, c,
+                                                cBlock + ir * ldc + jr + shift, ldc, alpha, beta, mode, tile);
+                                    } else {
                                         tileOfRows(kc, a, aBlock, lda, ap, full, ir, mc, bp, jr + shift, nr, c, cBlock,
                                                 ldc, alpha, beta, mode, tile);
-                                    } else if (nr == NR) {
-                                        kernelRowTile(kc, rows, bp, (jr + shift) * kc, c, cBlock + ir * ldc + jr + shift, ldc,
-                                                alpha, beta, mode, tile);
-                                    } else {
-                                        fringe(kc, rows, 0, ROW_STRIDE, bp, (jr + shift) * kc, MR, nr, c,
-                                                cBlock + ir * ldc + jr + shift, ldc, alpha, beta, mode, tile);
                                     }
-                                }
-                            }
-                            continue;
-                        }
-                        if (shortDepth) {
-                            for (int ir = 0; ir < mc; ir += MR) {
-                                for (int jr = 0; jr < nc; jr += NR) {
-                                    tileOfRows(kc, a, aBlock, lda, ap, full, ir, mc, bp, jr + shift,
-                                            Math.min(NR, nc - jr), c, cBlock, ldc, alpha, beta, mode, tile);
                                 }
                             }
                         } else {
@@ -1033,38 +1009,35 @@ final class SimdGemm {
         return rows;
     }
 
-    /** The split 6×2 kernel on a row tile from {@link #copyRowTile}, as {@link #kernelStrided} does in place. */
-    private static void kernelRowTile(int kc, float[] rows, float[] bp, int bpOff, float[] c, int cOff, int ldc,
-                                      float alpha, float beta, int mode, float[] scratch) {
-        boolean direct = straightIntoC(true, mode, alpha);
-        float[] acc = direct ? c : scratch;
-        int accOff = direct ? cOff : ACC_OFF;
-        int ars = direct ? ldc : NR;
-        GemmMicroKernels.kernel6x2rSplit(kc, rows, 0, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
-        if (!direct) {
-            GemmMicroKernels.updateTile(scratch, ACC_OFF, MR, NR, c, cOff, ldc, alpha, beta, mode);
-        }
-    }
-
-    /** {@link #kernel} with A read in place: element (r, p) of the tile's rows at {@code a[aBase + r·rs + p]}. */
+    /**
+     * {@link #kernel} with A read in place: element (r, p) of the tile's rows at {@code a[aBase + r·rs + p]}. The
+     * split 6×2 tile takes its row form ({@link GemmMicroKernels#kernel6x2rSplit}, the same bits) where rs is {@link
+     * #ROW_STRIDE}, as in a row tile from {@link #copyRowTile}: the constant stride is then a displacement.
+     */
     private static void kernelStrided(int kc, float[] a, int aBase, int rs, float[] bp, int bpOff,
                                       float[] c, int cOff, int ldc, float alpha, float beta, int mode,
                                       float[] scratch) {
-        boolean direct = straightIntoC(STRIDED_RAW, mode, alpha);
+        boolean direct = straightIntoC(RAW_ACCUMULATORS, mode, alpha);
         float[] acc = direct ? c : scratch;
         int accOff = direct ? cOff : ACC_OFF;
         int ars = direct ? ldc : NR;
-        switch (STRIDED_KERNEL) {
+        switch (KERNEL) {
             case 0 -> GemmMicroKernels.kernel4x2s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
             case 1 -> GemmMicroKernels.kernel5x2s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
             case 2 -> GemmMicroKernels.kernel6x2s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
             case 3 -> GemmMicroKernels.kernel4x3s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
             case 4 -> GemmMicroKernels.kernel3x3s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, alpha, beta, mode);
-            case SPLIT_6X2 -> GemmMicroKernels.kernel6x2sSplit(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
+            case SPLIT_6X2 -> {
+                if (rs == ROW_STRIDE) {
+                    GemmMicroKernels.kernel6x2rSplit(kc, a, aBase, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
+                } else {
+                    GemmMicroKernels.kernel6x2sSplit(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
+                }
+            }
             case 6 -> GemmMicroKernels.kernel12x2s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
             default -> GemmMicroKernels.kernel8x2s(kc, a, aBase, rs, bp, bpOff, c, cOff, ldc, mode, acc, accOff, ars);
         }
-        if (STRIDED_RAW && !direct) {
+        if (RAW_ACCUMULATORS && !direct) {
             GemmMicroKernels.updateTile(scratch, ACC_OFF, MR, NR, c, cOff, ldc, alpha, beta, mode);
         }
     }

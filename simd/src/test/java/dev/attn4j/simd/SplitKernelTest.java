@@ -33,7 +33,6 @@ class SplitKernelTest {
         assertEquals(2, t[1]);
         if (System.getProperty(SimdGemm.SPLIT6_PROPERTY) == null && SimdGemm.MR == 6) {
             assertTrue(SimdGemm.SPLIT6, "split form on packed A, JDK " + feature);
-            assertTrue(SimdGemm.STRIDED_SPLIT6, "split form on A in place, JDK " + feature);
             assertEquals(System.getProperty(SimdGemm.ROW_TILES_PROPERTY) == null, SimdGemm.COPY_ROW_TILES,
                     "row tiles for a narrow C, JDK " + feature);
             if (System.getProperty(SimdGemm.ROW_PANELS_PROPERTY) == null) {
