@@ -62,11 +62,15 @@ final class SimdFlashAttention {
     static final int BR = 2 * L;
     /**
      * Keys per tile: a multiple of the 4-, 5- and 6-key score passes; P·V reuses each O block over BC keys, and each
-     * tile costs one rescale of O (a load, a multiply and a store per O vector). 60, or 120 at 512 bits, where a
+     * tile costs one rescale of O (a load, a multiply and a store per O vector). 60, or 180 at 512 bits, where a
      * tile's FMAs take half as long against the same per-tile work: A/B 120 against 60 on Zen 5, JDK 17: one
-     * head N = 2048 1.04x the speed, 8 heads N = 1024 1.04x, causal 1.00x; JDK 25 0.99-1.01x.
+     * head N = 2048 1.04x the speed, 8 heads N = 1024 1.04x, causal 1.00x; JDK 25 0.99-1.01x. Then 180 against
+     * 120 on Zen 4 (A/B, both orders): N = 512, where 120 left a short last tile (4 × 120 + 32 keys against
+     * 180 + 180 + 152), one head 1.013-1.027x the speed, 8 spread heads 1.016-1.025x on JDK 17 and 1.002-1.019x on
+     * JDK 25, causal 1.002x (JDK 17) and 1.013-1.016x (JDK 25), 8 heads causal 1.028x; N = 2048 and 8192 and the
+     * MHA forward at N = 512 0.99-1.02x.
      */
-    static final int BC = L >= 16 ? 120 : 60;
+    static final int BC = L >= 16 ? 180 : 60;
     /**
      * Six keys per score pass (12 accumulators) instead of five: 4-8% faster on JDK 25 (A/B, N = 2048, AVX2), but
      * 27% slower on JDK 17 at 256 bits, whose register allocator spills at 12 accumulators + 2 Q vectors + 1
