@@ -861,18 +861,19 @@ final class SimdGemm {
     }
 
     /**
-     * Whether row fringes of at most 4 rows of the row-panel tiles (8×2, 12×2) run the 4×2 kernel on the panel's
-     * first 4 rows ({@link GemmMicroKernels#kernel4x2r}: the same chain per element and the same update, so the same
-     * bits) instead of the 8×2 kernel on 8, half of them or more padding.
+     * Whether row fringes of at most 4 rows of the row-panel tiles (6×2, 8×2, 12×2) run the 4×2 kernel on the
+     * panel's first 4 rows ({@link GemmMicroKernels#kernel4x2r}: the same chain per element and the same update, so
+     * the same bits) instead of the whole tile's kernel on 6, 8 or 12 rows, a third of them or more padding.
      */
     static final boolean FOUR_ROW_FRINGE = ROW_PANELS && NV == 2;
 
     /**
      * Whether column fringes of at most L columns run the tile's first vector alone ({@link
-     * GemmMicroKernels#kernel8x1r}, {@link GemmMicroKernels#kernel12x1r}): the row-panel tiles, where the
-     * two-vector kernel would spend half its FMAs on padding columns.
+     * GemmMicroKernels#kernel8x1r}, {@link GemmMicroKernels#kernel12x1r}): the 8×2 and 12×2 row-panel tiles, where
+     * the two-vector kernel would spend half its FMAs on padding columns. (The 6×2 one has no one-vector kernel: its
+     * fringes take two panels at a time, {@link #SIXTEEN_ROW_FRINGE}, or the whole tile.)
      */
-    static final boolean ONE_VECTOR_FRINGE = ROW_PANELS && NV == 2 && MR != 6;
+    static final boolean ONE_VECTOR_FRINGE = ROW_PANELS && NV == 2 && (MR == 8 || MR == 12);
 
     /**
      * The first L columns of an MR×NR tile held in the scratch tile (rows NR apart, C's values copied in unless β = 0
@@ -904,7 +905,7 @@ final class SimdGemm {
      * tile, 2L columns. 257³ at 256 bits, A/B in one JVM (Zen 4, both orders), two 6-row panels against the whole
      * tile (with A then packed in depth steps): JDK 17 0.972-0.985× the time, JDK 25 0.983-0.990×.
      */
-    static final boolean SIXTEEN_ROW_FRINGE = ONE_VECTOR_FRINGE && MR == 8 || ROW_PANELS && KERNEL == SPLIT_6X2;
+    static final boolean SIXTEEN_ROW_FRINGE = ROW_PANELS && NV == 2 && (MR == 8 || MR == 6);
 
     /**
      * Deepest block the two-panel fringe takes: 16 rows of 512 floats are 32 KiB, within L1d. At kc = 1000 (64 KiB
