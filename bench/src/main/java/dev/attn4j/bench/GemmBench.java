@@ -104,6 +104,9 @@ public class GemmBench {
         System.out.printf("%-18s %10s %10s %7s%n", "shape", "GFLOPS", "peak", "ratio");
         PeakBench peak = new PeakBench();
         peak.mib = Integer.getInteger("read.mib", 64);
+        if (peak.mib < 1 || peak.mib > 1024) {
+            throw new IllegalArgumentException("read.mib must be in 1 … 1024 but was " + peak.mib);
+        }
         peak.setUp();
         PeakBench.Counters pc = new PeakBench.Counters();
         for (String sh : shapes) {

@@ -126,6 +126,9 @@ public final class SpreadHeads {
         int n = Integer.parseInt(args[0]);
         boolean causal = Boolean.parseBoolean(args[1]);
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 101;
+        if (n < 1 || rounds < 1) {
+            throw new IllegalArgumentException("N and rounds must be ≥ 1 but were " + n + " and " + rounds);
+        }
         Kernels kernels = Kernels.best();
         if (!kernels.name().startsWith("simd")) {
             throw new IllegalStateException("SIMD kernels are not active: " + kernels.name());
