@@ -10,9 +10,10 @@ import jdk.incubator.vector.VectorSpecies;
  * <pre>java --add-modules=jdk.incubator.vector -cp bench/target/benchmarks.jar dev.attn4j.bench.MemoryProbe</pre>
  *
  * <ul>
- *   <li>re-read: a 4 MiB array read again (four streams, as {@link PeakBench#readBandwidth}) right after its last
- *       read, and after about 0.1, 1 and 10 ms of register-only work ({@link PeakBench#fmaChains}): how long the
- *       L3 keeps data the core no longer touches;</li>
+ *   <li>re-read: a 4 MiB array read again (four streams on the preferred species from float 0, {@link
+ *       VectorAnchors#read}; not the fastest form {@link PeakBench#readBandwidth} picks) right after its last read,
+ *       and after about 0.1, 1 and 10 ms of register-only work ({@link PeakBench#fmaChains}): how long the L3 keeps
+ *       data the core no longer touches;</li>
  *   <li>row copies: one head's K and V rows (N = 512, d = 64) out of 8 heads side by side, into contiguous buffers,
  *       head after head, by {@code System.arraycopy} per row and by vectors per row, with and without 0.66 ms of
  *       register-only work between heads (the time a head's arithmetic takes at N = 512).</li>

@@ -72,23 +72,32 @@ public final class SpreadHeads {
         return out;
     }
 
+    /** Whether the layout holds K and V side by side in rows of H·d (else head-major). */
+    static boolean kvSpread(int layout) {
+        return layout == 2 || layout == 3;
+    }
+
+    /** Whether the layout holds Q and O side by side in rows of H·d (else head-major). */
+    static boolean qoSpread(int layout) {
+        return layout == 2 || layout == 4;
+    }
+
     /** Runs all heads (for {@code one head}: head 0 eight times) in the given layout. */
     void run(int layout) {
+        if (layout < 0 || layout >= LAYOUTS.length) {
+            throw new IllegalArgumentException("layout " + layout);
+        }
         int ld = HEADS * D;
+        boolean kv = kvSpread(layout);
+        boolean qo = qoSpread(layout);
         for (int h = 0; h < HEADS; h++) {
+            int head = layout == 0 ? 0 : h;
             int s = h * D;
-            switch (layout) {
-                case 0 -> kernels.flashAttention(n, n, D, D, scale, qh[0], 0, D, kh[0], 0, D, vh[0], 0, D, mask,
-                        oh[0], 0, D);
-                case 1 -> kernels.flashAttention(n, n, D, D, scale, qh[h], 0, D, kh[h], 0, D, vh[h], 0, D, mask,
-                        oh[h], 0, D);
-                case 2 -> kernels.flashAttention(n, n, D, D, scale, q, s, ld, k, s, ld, v, s, ld, mask, o, s, ld);
-                case 3 -> kernels.flashAttention(n, n, D, D, scale, qh[h], 0, D, k, s, ld, v, s, ld, mask,
-                        oh[h], 0, D);
-                case 4 -> kernels.flashAttention(n, n, D, D, scale, q, s, ld, kh[h], 0, D, vh[h], 0, D, mask,
-                        o, s, ld);
-                default -> throw new IllegalArgumentException("layout " + layout);
-            }
+            kernels.flashAttention(n, n, D, D, scale,
+                    qo ? q : qh[head], qo ? s : 0, qo ? ld : D,
+                    kv ? k : kh[head], kv ? s : 0, kv ? ld : D,
+                    kv ? v : vh[head], kv ? s : 0, kv ? ld : D, mask,
+                    qo ? o : oh[head], qo ? s : 0, qo ? ld : D);
         }
     }
 
@@ -109,7 +118,7 @@ public final class SpreadHeads {
             }
             run(layout);
             for (int h = 0; h < HEADS; h++) {
-                float[] got = layout == 3 ? oh[h] : headOf(o, h);
+                float[] got = qoSpread(layout) ? headOf(o, h) : oh[h];
                 if (!Arrays.equals(want[h], got)) {
                     throw new IllegalStateException(LAYOUTS[layout] + " differs from head-major at head " + h
                             + " (N = " + n + ")");
