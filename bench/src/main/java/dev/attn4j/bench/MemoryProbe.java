@@ -23,8 +23,8 @@ import jdk.incubator.vector.VectorSpecies;
 public final class MemoryProbe {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int N = 512;
-    static final int HEADS = 8;
-    static final int D = 64;
+    static final int HEADS = SpreadHeads.HEADS;
+    static final int D = SpreadHeads.D;
     static final int LD = HEADS * D;
     /** FMA steps of about 0.66 ms at ~115 GFLOPS (12 chains of 16 lanes, 2 flops each per step). */
     static final int HEAD_WORK_STEPS = 200_000;
@@ -35,9 +35,7 @@ public final class MemoryProbe {
     }
 
     static void copyByArraycopy(float[] src, int head, float[] dst) {
-        for (int r = 0; r < N; r++) {
-            System.arraycopy(src, r * LD + head * D, dst, r * D, D);
-        }
+        SpreadHeads.copyHead(src, N, head, dst);
     }
 
     static void copyByVectors(float[] src, int head, float[] dst) {

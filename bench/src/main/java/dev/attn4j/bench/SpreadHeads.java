@@ -66,10 +66,15 @@ public final class SpreadHeads {
 
     private float[] headOf(float[] spread, int h) {
         float[] out = new float[n * D];
-        for (int r = 0; r < n; r++) {
-            System.arraycopy(spread, r * HEADS * D + h * D, out, r * D, D);
-        }
+        copyHead(spread, n, h, out);
         return out;
+    }
+
+    /** Head h's rows of a [rows, H·d] array into dst as [rows, d], by {@code System.arraycopy} per row. */
+    static void copyHead(float[] spread, int rows, int h, float[] dst) {
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(spread, r * HEADS * D + h * D, dst, r * D, D);
+        }
     }
 
     /** Whether the layout holds K and V side by side in rows of H·d (else head-major). */
